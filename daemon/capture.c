@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * libpcap glue.  Files are read with pcap_dispatch until the end; a live
+ * capture is opened non-blocking in immediate mode and its selectable fd
+ * is driven by libevent (flowidd.c), pcap_dispatch reading what is
+ * ready, a bounded batch at a time.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap.h>
+
+#include "capture.h"
+
+struct capture {
+	pcap_t		*cp_pcap;
+	char		*cp_name;
+	int		 cp_dlt;
+	struct flowid	*cp_fi;		/* during capture_feed */
+	char		 cp_err[PCAP_ERRBUF_SIZE + 256];
+};
+
+static struct capture *
+capture_alloc(const char *name, char *err, size_t errlen)
+{
+	struct capture	*cp;
+
+	if ((cp = calloc(1, sizeof(*cp))) == NULL ||
+	    (cp->cp_name = strdup(name)) == NULL) {
+		free(cp);
+		snprintf(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	return cp;
+}
+
+static int
+capture_set_filter(struct capture *cp, const char *filter, char *err,
+    size_t errlen)
+{
+	struct bpf_program	prog;
+
+	if (filter == NULL)
+		return 0;
+	if (pcap_compile(cp->cp_pcap, &prog, filter, 1,
+	    PCAP_NETMASK_UNKNOWN) == -1) {
+		snprintf(err, errlen, "filter \"%s\": %s", filter,
+		    pcap_geterr(cp->cp_pcap));
+		return -1;
+	}
+	if (pcap_setfilter(cp->cp_pcap, &prog) == -1) {
+		snprintf(err, errlen, "filter \"%s\": %s", filter,
+		    pcap_geterr(cp->cp_pcap));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+struct capture *
+capture_open_file(const char *path, const char *filter, char *err,
+    size_t errlen)
+{
+	struct capture	*cp;
+	char		 pe[PCAP_ERRBUF_SIZE];
+
+	if ((cp = capture_alloc(path, err, errlen)) == NULL)
+		return NULL;
+	if ((cp->cp_pcap = pcap_open_offline(path, pe)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, pe);
+		capture_close(cp);
+		return NULL;
+	}
+	cp->cp_dlt = pcap_datalink(cp->cp_pcap);
+	if (capture_set_filter(cp, filter, err, errlen) == -1) {
+		capture_close(cp);
+		return NULL;
+	}
+	return cp;
+}
+
+/* pcap_set_* calls report failure only as a non-zero return. */
+static int
+capture_configure(struct capture *cp, const struct conf *c)
+{
+	if (pcap_set_snaplen(cp->cp_pcap, c->cf_snaplen) != 0 ||
+	    pcap_set_promisc(cp->cp_pcap, c->cf_promisc) != 0 ||
+	    pcap_set_timeout(cp->cp_pcap, 100) != 0 ||
+	    pcap_set_immediate_mode(cp->cp_pcap, c->cf_immediate) != 0)
+		return -1;
+	if (c->cf_buffer_size > 0 &&
+	    pcap_set_buffer_size(cp->cp_pcap, c->cf_buffer_size) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+capture_activate(struct capture *cp, char *err, size_t errlen)
+{
+	int	rv = pcap_activate(cp->cp_pcap);
+
+	if (rv < 0) {
+		snprintf(err, errlen, "%s: %s", cp->cp_name,
+		    rv == PCAP_ERROR ? pcap_geterr(cp->cp_pcap) :
+		    pcap_statustostr(rv));
+		return -1;
+	}
+	return 0;
+}
+
+struct capture *
+capture_open_live(const struct conf *c, char *err, size_t errlen)
+{
+	struct capture	*cp;
+	char		 pe[PCAP_ERRBUF_SIZE];
+
+	if ((cp = capture_alloc(c->cf_interface, err, errlen)) == NULL)
+		return NULL;
+	if ((cp->cp_pcap = pcap_create(c->cf_interface, pe)) == NULL) {
+		snprintf(err, errlen, "%s: %s", c->cf_interface, pe);
+		goto fail;
+	}
+	if (capture_configure(cp, c) == -1) {
+		snprintf(err, errlen, "%s: cannot set capture options",
+		    c->cf_interface);
+		goto fail;
+	}
+	if (capture_activate(cp, err, errlen) == -1)
+		goto fail;
+	if (pcap_setnonblock(cp->cp_pcap, 1, pe) == -1) {
+		snprintf(err, errlen, "%s: %s", c->cf_interface, pe);
+		goto fail;
+	}
+	cp->cp_dlt = pcap_datalink(cp->cp_pcap);
+	if (capture_set_filter(cp, c->cf_filter, err, errlen) == -1)
+		goto fail;
+	return cp;
+
+fail:
+	capture_close(cp);
+	return NULL;
+}
+
+static void
+capture_packet_cb(u_char *arg, const struct pcap_pkthdr *h,
+    const u_char *data)
+{
+	struct capture	*cp = (struct capture *)arg;
+	uint64_t	 ts;
+
+	ts = (uint64_t)h->ts.tv_sec * 1000000 + (uint64_t)h->ts.tv_usec;
+	flowid_packet(cp->cp_fi, cp->cp_dlt, data, h->caplen, h->len, ts);
+}
+
+int
+capture_feed(struct capture *cp, struct flowid *fi, int budget)
+{
+	int	n;
+
+	cp->cp_fi = fi;
+	n = pcap_dispatch(cp->cp_pcap, budget, capture_packet_cb,
+	    (u_char *)cp);
+	if (n == PCAP_ERROR) {
+		snprintf(cp->cp_err, sizeof(cp->cp_err), "%s: %s",
+		    cp->cp_name, pcap_geterr(cp->cp_pcap));
+		return -1;
+	}
+	if (n == PCAP_ERROR_BREAK)
+		return 0;
+	return n;
+}
+
+int
+capture_fd(const struct capture *cp)
+{
+	return pcap_get_selectable_fd(cp->cp_pcap);
+}
+
+int
+capture_linktype(const struct capture *cp)
+{
+	return cp->cp_dlt;
+}
+
+const char *
+capture_name(const struct capture *cp)
+{
+	return cp->cp_name;
+}
+
+const char *
+capture_error(const struct capture *cp)
+{
+	return cp->cp_err;
+}
+
+uint64_t
+capture_drops(struct capture *cp)
+{
+	struct pcap_stat	st;
+
+	if (pcap_stats(cp->cp_pcap, &st) == -1)
+		return 0;
+	return (uint64_t)st.ps_drop + st.ps_ifdrop;
+}
+
+void
+capture_close(struct capture *cp)
+{
+	if (cp == NULL)
+		return;
+	if (cp->cp_pcap != NULL)
+		pcap_close(cp->cp_pcap);
+	free(cp->cp_name);
+	free(cp);
+}

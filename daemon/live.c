@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Live capture under libevent: the pcap fd, a one-second tick that ends
+ * due flows and flushes records, the statistics timer, and signals as
+ * events (TERM/INT stop, HUP reloads the model, USR1 logs statistics).
+ * Everything is freed before the event base, as libevent wants.
+ */
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <event2/event.h>
+
+#include "flowidd.h"
+#include "log.h"
+
+#define LIVE_READ_BUDGET	4096	/* packets per fd callback */
+#define LIVE_EXPIRE_BUDGET	200000	/* flows ended per tick */
+
+struct live {
+	struct flowidd		*lv_d;
+	struct event_base	*lv_base;
+	struct event		*lv_read;
+	struct event		*lv_tick;
+	struct event		*lv_sig[4];
+	uint64_t		 lv_last_stats;
+	int			 lv_status;
+};
+
+static uint64_t
+live_now_us(void)
+{
+	struct timeval	tv;
+
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+}
+
+static void
+capture_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct live	*lv = arg;
+	struct flowidd	*d = lv->lv_d;
+
+	(void)fd;
+	(void)what;
+	if (capture_feed(d->fd_cap, d->fd_fi, LIVE_READ_BUDGET) == -1) {
+		log_warnx("%s", capture_error(d->fd_cap));
+		lv->lv_status = 1;
+		event_base_loopbreak(lv->lv_base);
+	}
+}
+
+static void
+expire_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct live	*lv = arg;
+	struct flowidd	*d = lv->lv_d;
+	uint64_t	 now = live_now_us();
+	uint64_t	 every = (uint64_t)d->fd_conf.cf_stats_interval * 1000000;
+
+	(void)fd;
+	(void)what;
+	/* packets may wait in the kernel; read them before expiring */
+	capture_feed(d->fd_cap, d->fd_fi, LIVE_READ_BUDGET);
+	flowid_tick(d->fd_fi, now, LIVE_EXPIRE_BUDGET);
+	output_flush(d->fd_out);
+	if (every != 0 && now - lv->lv_last_stats >= every) {
+		lv->lv_last_stats = now;
+		flowidd_summary(d, "statistics");
+	}
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct live	*lv = arg;
+	struct flowidd	*d = lv->lv_d;
+
+	(void)what;
+	switch (sig) {
+	case SIGINT:
+	case SIGTERM:
+		log_notice("received %s, stopping",
+		    sig == SIGINT ? "SIGINT" : "SIGTERM");
+		event_base_loopbreak(lv->lv_base);
+		break;
+	case SIGUSR1:
+		flowidd_summary(d, "statistics");
+		break;
+	case SIGHUP:
+		flowidd_reload(d);
+		break;
+	}
+}
+
+static int
+live_events(struct live *lv)
+{
+	static const int	 sigs[4] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
+	struct timeval		 tick = { 1, 0 };
+	int			 i;
+
+	lv->lv_read = event_new(lv->lv_base, capture_fd(lv->lv_d->fd_cap),
+	    EV_READ | EV_PERSIST, capture_read_cb, lv);
+	lv->lv_tick = event_new(lv->lv_base, -1, EV_PERSIST, expire_timer_cb,
+	    lv);
+	if (lv->lv_read == NULL || lv->lv_tick == NULL ||
+	    event_add(lv->lv_read, NULL) == -1 ||
+	    event_add(lv->lv_tick, &tick) == -1)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		lv->lv_sig[i] = evsignal_new(lv->lv_base, sigs[i], signal_cb,
+		    lv);
+		if (lv->lv_sig[i] == NULL || event_add(lv->lv_sig[i],
+		    NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+live_free(struct live *lv)
+{
+	int	i;
+
+	for (i = 0; i < 4; i++)
+		if (lv->lv_sig[i] != NULL)
+			event_free(lv->lv_sig[i]);
+	if (lv->lv_tick != NULL)
+		event_free(lv->lv_tick);
+	if (lv->lv_read != NULL)
+		event_free(lv->lv_read);
+	if (lv->lv_base != NULL)
+		event_base_free(lv->lv_base);
+}
+
+int
+live_run(struct flowidd *d)
+{
+	struct live	lv;
+	char		err[512];
+
+	memset(&lv, 0, sizeof(lv));
+	lv.lv_d = d;
+	if ((d->fd_cap = capture_open_live(&d->fd_conf, err,
+	    sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		return 1;
+	}
+	if (flowidd_privdrop(d) == -1) {
+		capture_close(d->fd_cap);
+		d->fd_cap = NULL;
+		return 1;
+	}
+	if ((lv.lv_base = event_base_new()) == NULL || live_events(&lv) == -1)
+		fatalx("cannot set up the event loop");
+	lv.lv_last_stats = live_now_us();
+	log_notice("capturing on %s (link type %d, features %s)",
+	    d->fd_conf.cf_interface, capture_linktype(d->fd_cap),
+	    profile_name(d->fd_conf.cf_profile));
+	flowidd_ready(d);
+
+	event_base_dispatch(lv.lv_base);
+
+	capture_feed(d->fd_cap, d->fd_fi, -1);
+	flowid_finish(d->fd_fi, FLOW_END_SHUTDOWN);
+	output_flush(d->fd_out);
+	flowidd_summary(d, "shutdown");
+	live_free(&lv);
+	capture_close(d->fd_cap);
+	d->fd_cap = NULL;
+	return lv.lv_status;
+}

@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The flow table.
+ *
+ * Design: a chained hash table of struct flow, sized once for max_flows
+ * (the bucket array is calloc'ed, so pages no flow hashes to are never
+ * touched).  The key orders the two (address, port) ends, so both
+ * directions of a flow build the same key, and the hash is seeded at
+ * start so an attacker cannot aim packets at one chain.
+ *
+ * Every flow also sits on two intrusive lists, so expiry never scans:
+ * - the last-seen list (fl_lprev/fl_lnext), oldest first, moved to the
+ *   tail on every packet: its head is the next idle timeout and the
+ *   eviction victim when the table is full;
+ * - the start list (fl_sprev/fl_snext), in creation order: its head is
+ *   the next active timeout.  A TCP flow that has seen both FINs leaves
+ *   the start list for the closing list (same links), ordered by the end
+ *   of its linger.
+ * flow_table_expire() pops from the list heads only while they are due,
+ * so its cost is proportional to the flows it ends.
+ *
+ * The life cycle differs per profile: flowidd's own rules (initiator is
+ * forward, RST ends, both FINs end after a linger, idle and active
+ * timeouts), and CICFlowMeter's (first packet is forward, direction by
+ * source address, FIN/RST rules of section 3 of the feature document,
+ * 120 s from the flow start checked when the next packet arrives).
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow_table.h"
+
+struct flow_list {
+	struct flow	*fli_head;
+	struct flow	*fli_tail;
+};
+
+struct flow_table {
+	struct flow_table_conf	 ft_conf;
+	struct flow		**ft_buckets;
+	size_t			 ft_mask;
+	size_t			 ft_count;
+	uint64_t		 ft_seq;
+	struct flow_list	 ft_seen;	/* fl_lprev/fl_lnext */
+	struct flow_list	 ft_start;	/* fl_sprev/fl_snext */
+	struct flow_list	 ft_closing;	/* fl_sprev/fl_snext */
+};
+
+/* List helpers; "s" lists use the fl_s* links, the seen list fl_l*. */
+static void
+slist_append(struct flow_list *l, struct flow *fl)
+{
+	fl->fl_snext = NULL;
+	fl->fl_sprev = l->fli_tail;
+	if (l->fli_tail != NULL)
+		l->fli_tail->fl_snext = fl;
+	else
+		l->fli_head = fl;
+	l->fli_tail = fl;
+}
+
+static void
+slist_remove(struct flow_list *l, struct flow *fl)
+{
+	if (fl->fl_sprev != NULL)
+		fl->fl_sprev->fl_snext = fl->fl_snext;
+	else
+		l->fli_head = fl->fl_snext;
+	if (fl->fl_snext != NULL)
+		fl->fl_snext->fl_sprev = fl->fl_sprev;
+	else
+		l->fli_tail = fl->fl_sprev;
+}
+
+static void
+llist_append(struct flow_list *l, struct flow *fl)
+{
+	fl->fl_lnext = NULL;
+	fl->fl_lprev = l->fli_tail;
+	if (l->fli_tail != NULL)
+		l->fli_tail->fl_lnext = fl;
+	else
+		l->fli_head = fl;
+	l->fli_tail = fl;
+}
+
+static void
+llist_remove(struct flow_list *l, struct flow *fl)
+{
+	if (fl->fl_lprev != NULL)
+		fl->fl_lprev->fl_lnext = fl->fl_lnext;
+	else
+		l->fli_head = fl->fl_lnext;
+	if (fl->fl_lnext != NULL)
+		fl->fl_lnext->fl_lprev = fl->fl_lprev;
+	else
+		l->fli_tail = fl->fl_lprev;
+}
+
+static struct flow_list *
+flow_slist(struct flow_table *ft, const struct flow *fl)
+{
+	return (fl->fl_tcp & FLOW_TCP_CLOSING) ? &ft->ft_closing :
+	    &ft->ft_start;
+}
+
+static int
+addr_port_cmp(const uint8_t *a, uint16_t pa, const uint8_t *b, uint16_t pb)
+{
+	int	c = memcmp(a, b, 16);
+
+	if (c != 0)
+		return c;
+	return (int)pa - (int)pb;
+}
+
+void
+flow_key_make(const struct pkt *p, struct flow_key *k)
+{
+	int	swap;
+
+	swap = addr_port_cmp(p->pk_src, p->pk_sport, p->pk_dst,
+	    p->pk_dport) > 0;
+	memcpy(k->fk_addr[swap], p->pk_src, 16);
+	memcpy(k->fk_addr[!swap], p->pk_dst, 16);
+	k->fk_port[swap] = p->pk_sport;
+	k->fk_port[!swap] = p->pk_dport;
+	k->fk_proto = p->pk_proto;
+	k->fk_ipver = p->pk_ipver;
+	k->fk_zero = 0;
+}
+
+/* Seeded 64-bit mix of the key's five words (splitmix64 finalizer). */
+static uint64_t
+flow_key_hash(const struct flow_key *k, uint64_t seed)
+{
+	uint64_t	w[sizeof(*k) / 8], h = seed;
+	size_t		i;
+
+	memcpy(w, k, sizeof(w));
+	for (i = 0; i < sizeof(w) / 8; i++) {
+		h ^= w[i] + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+		h ^= h >> 30;
+		h *= 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 27;
+		h *= 0x94d049bb133111ebULL;
+		h ^= h >> 31;
+	}
+	return h;
+}
+
+struct flow_table *
+flow_table_new(const struct flow_table_conf *conf)
+{
+	struct flow_table	*ft;
+	size_t			 n = 1024;
+
+	if (conf->ftc_max_flows == 0)
+		return NULL;
+	if ((ft = calloc(1, sizeof(*ft))) == NULL)
+		return NULL;
+	ft->ft_conf = *conf;
+
+	/* one bucket per flow at the cap, rounded up to a power of two */
+	while (n < conf->ftc_max_flows && n < ((size_t)1 << 30))
+		n <<= 1;
+	if ((ft->ft_buckets = calloc(n, sizeof(*ft->ft_buckets))) == NULL) {
+		free(ft);
+		return NULL;
+	}
+	ft->ft_mask = n - 1;
+	return ft;
+}
+
+static struct flow *
+flow_table_lookup(struct flow_table *ft, const struct flow_key *k,
+    uint64_t h)
+{
+	struct flow	*fl;
+
+	for (fl = ft->ft_buckets[h & ft->ft_mask]; fl != NULL;
+	    fl = fl->fl_hnext)
+		if (fl->fl_hash == (uint32_t)h &&
+		    memcmp(&fl->fl_key, k, sizeof(*k)) == 0)
+			return fl;
+	return NULL;
+}
+
+static void
+flow_table_unlink(struct flow_table *ft, struct flow *fl)
+{
+	struct flow	**pp;
+
+	for (pp = &ft->ft_buckets[fl->fl_hash & ft->ft_mask]; *pp != fl;
+	    pp = &(*pp)->fl_hnext)
+		;
+	*pp = fl->fl_hnext;
+	llist_remove(&ft->ft_seen, fl);
+	slist_remove(flow_slist(ft, fl), fl);
+	ft->ft_count--;
+}
+
+/* Take a flow out of the table and hand it to the end callback. */
+static void
+flow_table_end(struct flow_table *ft, struct flow *fl, enum flow_end why)
+{
+	flow_table_unlink(ft, fl);
+	fl->fl_end = (uint8_t)why;
+	ft->ft_conf.ftc_end_cb(fl, ft->ft_conf.ftc_end_arg);
+}
+
+void
+flow_table_release(struct flow_table *ft, struct flow *fl)
+{
+	(void)ft;
+	free(fl);
+}
+
+/* Forward is the initiator (flowidd) or the first packet's sender. */
+static void
+flow_orient(struct flow *fl, const struct pkt *p, bool swap)
+{
+	memcpy(fl->fl_src, swap ? p->pk_dst : p->pk_src, 16);
+	memcpy(fl->fl_dst, swap ? p->pk_src : p->pk_dst, 16);
+	fl->fl_sport = swap ? p->pk_dport : p->pk_sport;
+	fl->fl_dport = swap ? p->pk_sport : p->pk_dport;
+}
+
+static struct flow *
+flow_table_create(struct flow_table *ft, const struct flow_key *k,
+    uint64_t h, const struct pkt *p)
+{
+	struct flow	*fl;
+
+	if (ft->ft_count >= ft->ft_conf.ftc_max_flows &&
+	    ft->ft_seen.fli_head != NULL)
+		flow_table_end(ft, ft->ft_seen.fli_head, FLOW_END_EVICT);
+	if ((fl = malloc(sizeof(*fl))) == NULL)
+		return NULL;
+	memset(fl, 0, offsetof(struct flow, fl_st));
+
+	fl->fl_key = *k;
+	fl->fl_hash = (uint32_t)h;
+	fl->fl_seq = ++ft->ft_seq;
+	fl->fl_first = fl->fl_last = p->pk_ts;
+	fl->fl_proto = p->pk_proto;
+	fl->fl_ipver = p->pk_ipver;
+	fl->fl_hasports = p->pk_hasports;
+	flow_stats_init(&fl->fl_st, ft->ft_conf.ftc_profile, p);
+
+	fl->fl_hnext = ft->ft_buckets[h & ft->ft_mask];
+	ft->ft_buckets[h & ft->ft_mask] = fl;
+	llist_append(&ft->ft_seen, fl);
+	slist_append(&ft->ft_start, fl);
+	ft->ft_count++;
+	return fl;
+}
+
+/* Count the packet in direction dir and feed the feature accumulators. */
+static void
+flow_account(struct flow_table *ft, struct flow *fl, const struct pkt *p,
+    int dir)
+{
+	fl->fl_pkts[dir]++;
+	fl->fl_bytes[dir] += p->pk_iplen;
+	if (p->pk_ts > fl->fl_last)
+		fl->fl_last = p->pk_ts;
+	if (p->pk_ts < fl->fl_first)
+		fl->fl_first = p->pk_ts;
+	flow_stats_add(&fl->fl_st, ft->ft_conf.ftc_profile, p, dir);
+
+	llist_remove(&ft->ft_seen, fl);
+	llist_append(&ft->ft_seen, fl);
+}
+
+static bool
+pkt_is_syn(const struct pkt *p)
+{
+	return p->pk_proto == 6 &&
+	    (p->pk_tcpflags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN;
+}
+
+static bool
+pkt_is_synack(const struct pkt *p)
+{
+	return p->pk_proto == 6 &&
+	    (p->pk_tcpflags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK);
+}
+
+/* flowidd: a packet is forward when it leaves the forward endpoint. */
+static int
+flow_dir_endpoint(const struct flow *fl, const struct pkt *p)
+{
+	if (memcmp(p->pk_src, fl->fl_src, 16) == 0 &&
+	    p->pk_sport == fl->fl_sport)
+		return FLOW_FWD;
+	return FLOW_BWD;
+}
+
+/*
+ * If a deadline of fl passed before now, the reason of the earliest one
+ * (a flow idle since before its active limit ended idle), else -1.
+ */
+static int
+flow_due(const struct flow_table *ft, const struct flow *fl, uint64_t now)
+{
+	const struct flow_table_conf *c = &ft->ft_conf;
+	uint64_t	idle_at = UINT64_MAX, active_at = UINT64_MAX;
+
+	if (c->ftc_idle_us != 0)
+		idle_at = fl->fl_last + c->ftc_idle_us;
+	if (c->ftc_active_us != 0)
+		active_at = fl->fl_first + c->ftc_active_us;
+	if ((fl->fl_tcp & FLOW_TCP_CLOSING) && fl->fl_linger < idle_at)
+		idle_at = fl->fl_linger;
+
+	if (now <= idle_at && now <= active_at)
+		return -1;
+	if (idle_at <= active_at)
+		return (fl->fl_tcp & FLOW_TCP_CLOSING) ? FLOW_END_FIN :
+		    FLOW_END_IDLE;
+	return FLOW_END_ACTIVE;
+}
+
+/* Would this packet's arrival end fl before being counted in it? */
+static int
+flow_stale_reason(const struct flow_table *ft, const struct flow *fl,
+    const struct pkt *p)
+{
+	int	why;
+
+	if ((why = flow_due(ft, fl, p->pk_ts)) >= 0)
+		return why;
+	if ((fl->fl_tcp & FLOW_TCP_CLOSING) && pkt_is_syn(p))
+		return FLOW_END_FIN;	/* the port pair is being reused */
+	return -1;
+}
+
+/* Both FINs seen: linger so the final ACK stays in the flow. */
+static void
+flow_tcp_closing(struct flow_table *ft, struct flow *fl, uint64_t now)
+{
+	slist_remove(&ft->ft_start, fl);
+	fl->fl_tcp |= FLOW_TCP_CLOSING;
+	fl->fl_linger = now + ft->ft_conf.ftc_linger_us;
+	slist_append(&ft->ft_closing, fl);
+}
+
+static int
+flow_table_add_flowidd(struct flow_table *ft, struct flow *fl,
+    const struct flow_key *k, uint64_t h, const struct pkt *p)
+{
+	int	why, dir;
+
+	if (fl != NULL && (why = flow_stale_reason(ft, fl, p)) >= 0) {
+		flow_table_end(ft, fl, (enum flow_end)why);
+		fl = NULL;
+	}
+	if (fl == NULL) {
+		if ((fl = flow_table_create(ft, k, h, p)) == NULL)
+			return -1;
+		flow_orient(fl, p, pkt_is_synack(p));
+		if (pkt_is_syn(p) || pkt_is_synack(p))
+			fl->fl_tcp |= FLOW_TCP_SYN_SEEN;
+	}
+
+	dir = flow_dir_endpoint(fl, p);
+	flow_account(ft, fl, p, dir);
+	if (p->pk_proto != 6)
+		return 0;
+
+	if (p->pk_tcpflags & TCPF_RST) {
+		flow_table_end(ft, fl, FLOW_END_RST);
+		return 0;
+	}
+	if ((p->pk_tcpflags & TCPF_FIN) && !(fl->fl_tcp & FLOW_TCP_CLOSING)) {
+		fl->fl_tcp |= dir == FLOW_FWD ? FLOW_TCP_FIN_FWD :
+		    FLOW_TCP_FIN_BWD;
+		if ((fl->fl_tcp & (FLOW_TCP_FIN_FWD | FLOW_TCP_FIN_BWD)) ==
+		    (FLOW_TCP_FIN_FWD | FLOW_TCP_FIN_BWD))
+			flow_tcp_closing(ft, fl, p->pk_ts);
+	}
+	return 0;
+}
+
+/*
+ * CICFlowMeter's FIN/RST rules for a packet of an open flow.  HEAD: the
+ * first forward FIN is kept and the flow stays open, a repeated forward
+ * FIN is dropped, a backward FIN or any RST is kept and ends the flow.
+ * LEGACY (unicauca): any FIN is kept and ends the flow; RST is ordinary.
+ */
+static int
+flow_table_add_cic_open(struct flow_table *ft, struct flow *fl,
+    const struct pkt *p)
+{
+	bool	legacy = ft->ft_conf.ftc_profile == FLOWID_PROFILE_UNICAUCA;
+	int	dir;
+
+	dir = memcmp(p->pk_src, fl->fl_src, 16) == 0 ? FLOW_FWD : FLOW_BWD;
+	if (p->pk_proto == 6 && (p->pk_tcpflags & TCPF_FIN) && !legacy &&
+	    dir == FLOW_FWD) {
+		if (fl->fl_tcp & FLOW_TCP_FIN_FWD)
+			return 1;
+		fl->fl_tcp |= FLOW_TCP_FIN_FWD;
+		flow_account(ft, fl, p, dir);
+		return 0;
+	}
+
+	flow_account(ft, fl, p, dir);
+	if (p->pk_proto != 6)
+		return 0;
+	if (p->pk_tcpflags & TCPF_FIN)
+		flow_table_end(ft, fl, FLOW_END_FIN);
+	else if (!legacy && (p->pk_tcpflags & TCPF_RST))
+		flow_table_end(ft, fl, FLOW_END_RST);
+	return 0;
+}
+
+/*
+ * CICFlowMeter: more than active_us after the flow's first packet, the
+ * flow is cut and the packet opens the next piece, which keeps the old
+ * orientation and counts the packet as forward whatever its direction.
+ */
+static int
+flow_table_add_cic(struct flow_table *ft, struct flow *fl,
+    const struct flow_key *k, uint64_t h, const struct pkt *p)
+{
+	struct flow	old;
+	uint64_t	act = ft->ft_conf.ftc_active_us;
+
+	if (fl != NULL && act != 0 && p->pk_ts > fl->fl_first &&
+	    p->pk_ts - fl->fl_first > act) {
+		memcpy(&old, fl, offsetof(struct flow, fl_st));
+		flow_table_end(ft, fl, FLOW_END_ACTIVE);
+		if ((fl = flow_table_create(ft, k, h, p)) == NULL)
+			return -1;
+		memcpy(fl->fl_src, old.fl_src, 16);
+		memcpy(fl->fl_dst, old.fl_dst, 16);
+		fl->fl_sport = old.fl_sport;
+		fl->fl_dport = old.fl_dport;
+		flow_account(ft, fl, p, FLOW_FWD);
+		return 0;
+	}
+	if (fl != NULL)
+		return flow_table_add_cic_open(ft, fl, p);
+
+	if ((fl = flow_table_create(ft, k, h, p)) == NULL)
+		return -1;
+	flow_orient(fl, p, false);
+	flow_account(ft, fl, p, FLOW_FWD);
+	return 0;
+}
+
+int
+flow_table_add(struct flow_table *ft, const struct pkt *p)
+{
+	struct flow_key	 k;
+	struct flow	*fl;
+	uint64_t	 h;
+
+	flow_key_make(p, &k);
+	h = flow_key_hash(&k, ft->ft_conf.ftc_seed);
+	fl = flow_table_lookup(ft, &k, h);
+	if (ft->ft_conf.ftc_profile == FLOWID_PROFILE_FLOWIDD)
+		return flow_table_add_flowidd(ft, fl, &k, h, p);
+	return flow_table_add_cic(ft, fl, &k, h, p);
+}
+
+size_t
+flow_table_expire(struct flow_table *ft, uint64_t now, size_t max)
+{
+	struct flow_list *lists[3] = {
+		&ft->ft_closing, &ft->ft_start, &ft->ft_seen
+	};
+	size_t	n = 0, i;
+	int	why;
+
+	/* each list's head is its earliest deadline of one kind */
+	for (i = 0; i < 3; i++)
+		while (n < max && lists[i]->fli_head != NULL &&
+		    (why = flow_due(ft, lists[i]->fli_head, now)) >= 0) {
+			flow_table_end(ft, lists[i]->fli_head, why);
+			n++;
+		}
+	return n;
+}
+
+void
+flow_table_flush(struct flow_table *ft, enum flow_end why)
+{
+	struct flow	*fl;
+
+	/* in creation order, so records come out oldest flow first */
+	while ((fl = ft->ft_start.fli_head) != NULL ||
+	    (fl = ft->ft_closing.fli_head) != NULL)
+		flow_table_end(ft, fl, (fl->fl_tcp & FLOW_TCP_CLOSING) ?
+		    FLOW_END_FIN : why);
+}
+
+size_t
+flow_table_count(const struct flow_table *ft)
+{
+	return ft->ft_count;
+}
+
+uint64_t
+flow_table_created(const struct flow_table *ft)
+{
+	return ft->ft_seq;
+}
+
+/* Flows still in the table are freed without a callback: flush first. */
+void
+flow_table_free(struct flow_table *ft)
+{
+	struct flow	*fl;
+
+	if (ft == NULL)
+		return;
+	while ((fl = ft->ft_seen.fli_head) != NULL) {
+		flow_table_unlink(ft, fl);
+		free(fl);
+	}
+	free(ft->ft_buckets);
+	free(ft);
+}

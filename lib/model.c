@@ -1,0 +1,589 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Load and evaluate the tree-ensemble sidecar that flowid-train(1) writes
+ * next to the XGBoost JSON model.  This file knows nothing of XGBoost; it
+ * only reproduces its multi:softprob prediction from plain node arrays.
+ *
+ * Sidecar format, version 1.  Text, one record per line, fields separated
+ * by one space, lines end in '\n', no blank lines, in this order:
+ *
+ *	flowid-model 1			magic and format version
+ *	profile NAME			flowidd, cicflowmeter or unicauca
+ *	features N			then N lines:
+ *	feature NAME			  column name, in x[] order
+ *	classes K			then K lines (2 <= K <= 1024):
+ *	class NAME			  class index = order of appearance
+ *	summary TEXT			any number: training facts, ignored
+ *	base_score F			initial margin of every class
+ *	trees T				then T trees, each:
+ *	tree C M			  class index C, M node lines:
+ *	n F THR L R D V			  node: feature, threshold, left and
+ *					  right child, missing-goes-left (0/1),
+ *					  leaf value
+ *	end				nothing may follow
+ *
+ * Nodes are numbered from 0 (the root) in the order they appear inside
+ * their tree.  A split node has F >= 0, children L and R greater than its
+ * own index and V = 0; it sends a row left when x[F] < THR, and a missing
+ * (NaN) x[F] left when D is 1.  A leaf has F = L = R = -1, THR = 0, D = 0
+ * and adds V to the margin of class C.  Every node but the root has exactly
+ * one parent, so the nodes form a tree and no walk can loop.  Floats are
+ * printed with %.9g, which round-trips a 32-bit float exactly.
+ *
+ * Prediction: margin[c] = base_score + sum of the leaves of class c's
+ * trees, added in file order in single precision, then a softmax; this is
+ * the order and precision of XGBoost's CPU predictor, so the results match
+ * it to the last bit or two.
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+#define MODEL_MAGIC		"flowid-model 1"
+#define MODEL_MAX_FEATURES	65536
+#define MODEL_MAX_TREES		1000000
+#define MODEL_MAX_TREE_NODES	(1 << 24)
+#define MODEL_DEFAULT_LEFT	0x80000000u	/* in mn_feat */
+
+/*
+ * One node, 16 bytes so four share a cache line.  Children are relative
+ * to the tree's first node; the root is never a child, so mn_left == 0
+ * marks a leaf.
+ */
+struct model_node {
+	uint32_t	mn_left;
+	uint32_t	mn_right;
+	uint32_t	mn_feat;	/* feature index | MODEL_DEFAULT_LEFT */
+	float		mn_value;	/* threshold, or the leaf value */
+};
+
+struct model {
+	char		 *m_profile;
+	char		**m_features;
+	size_t		  m_nfeatures;
+	char		**m_classes;
+	size_t		  m_nclasses;
+	float		  m_base;	/* base_score */
+	struct model_node *m_nodes;	/* every tree, one after another */
+	size_t		  m_nnodes;
+	size_t		  m_nodecap;
+	size_t		 *m_tree_first;	/* index of each tree's root */
+	uint16_t	 *m_tree_class;
+	size_t		  m_ntrees;
+};
+
+/* The file being read: one line at a time, with its number for messages. */
+struct model_reader {
+	FILE		*mr_fp;
+	const char	*mr_path;
+	char		*mr_line;	/* current line, newline removed */
+	size_t		 mr_cap;
+	unsigned long	 mr_lineno;
+	char		*mr_err;
+	size_t		 mr_errlen;
+	uint8_t		*mr_seen;	/* per node of the current tree */
+	size_t		 mr_seencap;
+};
+
+static int
+reader_fail(struct model_reader *r, const char *fmt, ...)
+{
+	char	msg[256];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	if (r->mr_errlen > 0)
+		snprintf(r->mr_err, r->mr_errlen, "%s:%lu: %s", r->mr_path,
+		    r->mr_lineno, msg);
+	return -1;
+}
+
+/* Read the next line; a missing line is an error, since "end" closes. */
+static int
+reader_next(struct model_reader *r)
+{
+	ssize_t	n;
+
+	errno = 0;
+	n = getline(&r->mr_line, &r->mr_cap, r->mr_fp);
+	if (n < 0) {
+		if (ferror(r->mr_fp))
+			return reader_fail(r, "read error: %s",
+			    strerror(errno ? errno : EIO));
+		return reader_fail(r, "unexpected end of file (truncated)");
+	}
+	r->mr_lineno++;
+
+	if (n == 0 || r->mr_line[n - 1] != '\n')
+		return reader_fail(r, "unexpected end of file (truncated)");
+	r->mr_line[--n] = '\0';
+	if (strlen(r->mr_line) != (size_t)n)
+		return reader_fail(r, "NUL byte in line");
+	return 0;
+}
+
+/* If the line is "KEY ARGS", return ARGS; NULL otherwise. */
+static char *
+line_args(const struct model_reader *r, const char *key)
+{
+	size_t	len = strlen(key);
+
+	if (strncmp(r->mr_line, key, len) != 0 || r->mr_line[len] != ' ')
+		return NULL;
+	return r->mr_line + len + 1;
+}
+
+/* Parse one integer field in [lo, hi] and step past it and one space. */
+static int
+scan_long(char **pp, long lo, long hi, long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (**pp == ' ' || **pp == '\0')
+		return -1;
+	errno = 0;
+	v = strtol(*pp, &end, 10);
+	if (end == *pp || errno != 0 || v < lo || v > hi)
+		return -1;
+	if (*end != ' ' && *end != '\0')
+		return -1;
+	*pp = *end == ' ' ? end + 1 : end;
+	*out = v;
+	return 0;
+}
+
+/* Parse one finite float field and step past it and one space. */
+static int
+scan_float(char **pp, float *out)
+{
+	char	*end;
+	float	 v;
+
+	if (**pp == ' ' || **pp == '\0')
+		return -1;
+	errno = 0;
+	v = strtof(*pp, &end);
+	if (end == *pp || errno == ERANGE || !isfinite(v))
+		return -1;
+	if (*end != ' ' && *end != '\0')
+		return -1;
+	*pp = *end == ' ' ? end + 1 : end;
+	*out = v;
+	return 0;
+}
+
+/* Read "KEY N" with lo <= N <= hi. */
+static int
+read_count(struct model_reader *r, const char *key, long lo, long hi,
+    size_t *out)
+{
+	char	*p;
+	long	 v;
+
+	if (reader_next(r) == -1)
+		return -1;
+	if ((p = line_args(r, key)) == NULL)
+		return reader_fail(r, "expected '%s N'", key);
+	if (scan_long(&p, lo, hi, &v) == -1 || *p != '\0')
+		return reader_fail(r, "%s: count not in [%ld, %ld]", key, lo,
+		    hi);
+	*out = (size_t)v;
+	return 0;
+}
+
+/* Read n lines "KEY NAME" into a new array of strings. */
+static int
+read_names(struct model_reader *r, const char *key, size_t n, char ***out)
+{
+	char	**names, *p;
+	size_t	  i;
+
+	if ((names = calloc(n, sizeof(*names))) == NULL)
+		return reader_fail(r, "out of memory");
+	*out = names;
+
+	for (i = 0; i < n; i++) {
+		if (reader_next(r) == -1)
+			return -1;
+		if ((p = line_args(r, key)) == NULL || *p == '\0')
+			return reader_fail(r, "expected '%s NAME' (%zu of %zu)",
+			    key, i + 1, n);
+		if ((names[i] = strdup(p)) == NULL)
+			return reader_fail(r, "out of memory");
+	}
+	return 0;
+}
+
+static int
+read_header(struct model_reader *r, struct model *m)
+{
+	char	*p;
+
+	if (reader_next(r) == -1)
+		return -1;
+	if (strcmp(r->mr_line, MODEL_MAGIC) != 0)
+		return reader_fail(r, "not a flowid model (expected '%s')",
+		    MODEL_MAGIC);
+
+	if (reader_next(r) == -1)
+		return -1;
+	if ((p = line_args(r, "profile")) == NULL || *p == '\0')
+		return reader_fail(r, "expected 'profile NAME'");
+	if ((m->m_profile = strdup(p)) == NULL)
+		return reader_fail(r, "out of memory");
+
+	if (read_count(r, "features", 1, MODEL_MAX_FEATURES,
+	    &m->m_nfeatures) == -1)
+		return -1;
+	if (read_names(r, "feature", m->m_nfeatures, &m->m_features) == -1)
+		return -1;
+
+	if (read_count(r, "classes", 2, MODEL_MAX_CLASSES,
+	    &m->m_nclasses) == -1)
+		return -1;
+	return read_names(r, "class", m->m_nclasses, &m->m_classes);
+}
+
+/* Skip summary lines, then read base_score. */
+static int
+read_base_score(struct model_reader *r, struct model *m)
+{
+	char	*p;
+
+	do {
+		if (reader_next(r) == -1)
+			return -1;
+	} while (line_args(r, "summary") != NULL);
+
+	if ((p = line_args(r, "base_score")) == NULL)
+		return reader_fail(r, "expected 'base_score F'");
+	if (scan_float(&p, &m->m_base) == -1 || *p != '\0')
+		return reader_fail(r, "base_score: bad number");
+	return 0;
+}
+
+static int
+grow_nodes(struct model_reader *r, struct model *m, size_t more)
+{
+	struct model_node	*nodes;
+	size_t			 cap = m->m_nodecap;
+
+	if (m->m_nnodes + more <= cap)
+		return 0;
+	while (cap < m->m_nnodes + more)
+		cap = cap ? cap * 2 : 4096;
+	if (cap > SIZE_MAX / sizeof(*nodes))
+		return reader_fail(r, "too many nodes");
+	if ((nodes = realloc(m->m_nodes, cap * sizeof(*nodes))) == NULL)
+		return reader_fail(r, "out of memory");
+	m->m_nodes = nodes;
+	m->m_nodecap = cap;
+	return 0;
+}
+
+/* Claim child c of node i in a tree of n nodes; each node has one parent. */
+static int
+claim_child(struct model_reader *r, long i, long c, size_t n)
+{
+	if (c <= i || (size_t)c >= n)
+		return reader_fail(r, "node %ld: child %ld out of range "
+		    "(%ld, %zu)", i, c, i, n);
+	if (r->mr_seen[c])
+		return reader_fail(r, "node %ld: child %ld has two parents",
+		    i, c);
+	r->mr_seen[c] = 1;
+	return 0;
+}
+
+/* Parse "n F THR L R D V" as node i of a tree of n nodes. */
+static int
+read_node(struct model_reader *r, const struct model *m, long i, size_t n,
+    struct model_node *out)
+{
+	char	*p;
+	long	 feat, left, right, dleft;
+	float	 thr, leaf;
+
+	if (reader_next(r) == -1)
+		return -1;
+	if ((p = line_args(r, "n")) == NULL)
+		return reader_fail(r, "expected node line 'n F THR L R D V'");
+	if (scan_long(&p, -1, (long)m->m_nfeatures - 1, &feat) == -1)
+		return reader_fail(r, "node %ld: bad feature index", i);
+	if (scan_float(&p, &thr) == -1)
+		return reader_fail(r, "node %ld: bad threshold", i);
+	if (scan_long(&p, -1, LONG_MAX, &left) == -1 ||
+	    scan_long(&p, -1, LONG_MAX, &right) == -1)
+		return reader_fail(r, "node %ld: bad child index", i);
+	if (scan_long(&p, 0, 1, &dleft) == -1)
+		return reader_fail(r, "node %ld: bad missing flag", i);
+	if (scan_float(&p, &leaf) == -1 || *p != '\0')
+		return reader_fail(r, "node %ld: bad leaf value", i);
+
+	if (left == -1 || right == -1 || feat == -1) {
+		if (left != -1 || right != -1 || feat != -1)
+			return reader_fail(r, "node %ld: half leaf, half split",
+			    i);
+		out->mn_left = out->mn_right = out->mn_feat = 0;
+		out->mn_value = leaf;
+		return 0;
+	}
+	if (claim_child(r, i, left, n) == -1 ||
+	    claim_child(r, i, right, n) == -1)
+		return -1;
+	out->mn_left = (uint32_t)left;
+	out->mn_right = (uint32_t)right;
+	out->mn_feat = (uint32_t)feat | (dleft ? MODEL_DEFAULT_LEFT : 0);
+	out->mn_value = thr;
+	return 0;
+}
+
+static int
+read_tree(struct model_reader *r, struct model *m, size_t t)
+{
+	char	*p;
+	long	 cls, n, i;
+
+	if (reader_next(r) == -1)
+		return -1;
+	if ((p = line_args(r, "tree")) == NULL)
+		return reader_fail(r, "expected 'tree C M' (tree %zu of %zu)",
+		    t + 1, m->m_ntrees);
+	if (scan_long(&p, 0, (long)m->m_nclasses - 1, &cls) == -1)
+		return reader_fail(r, "tree %zu: bad class index", t);
+	if (scan_long(&p, 1, MODEL_MAX_TREE_NODES, &n) == -1 || *p != '\0')
+		return reader_fail(r, "tree %zu: bad node count", t);
+
+	if ((size_t)n > r->mr_seencap) {
+		free(r->mr_seen);
+		r->mr_seencap = 0;
+		if ((r->mr_seen = malloc((size_t)n)) == NULL)
+			return reader_fail(r, "out of memory");
+		r->mr_seencap = (size_t)n;
+	}
+	memset(r->mr_seen, 0, (size_t)n);
+	if (grow_nodes(r, m, (size_t)n) == -1)
+		return -1;
+	m->m_tree_first[t] = m->m_nnodes;
+	m->m_tree_class[t] = (uint16_t)cls;
+
+	for (i = 0; i < n; i++)
+		if (read_node(r, m, i, (size_t)n,
+		    &m->m_nodes[m->m_nnodes + i]) == -1)
+			return -1;
+
+	/* child > parent and one parent each: only reachability is left */
+	for (i = 1; i < n; i++)
+		if (!r->mr_seen[i])
+			return reader_fail(r, "tree %zu: node %ld unreachable",
+			    t, i);
+	m->m_nnodes += (size_t)n;
+	return 0;
+}
+
+static int
+read_trees(struct model_reader *r, struct model *m)
+{
+	size_t	t;
+	int	c;
+
+	if (read_count(r, "trees", 1, MODEL_MAX_TREES, &m->m_ntrees) == -1)
+		return -1;
+	m->m_tree_first = calloc(m->m_ntrees, sizeof(*m->m_tree_first));
+	m->m_tree_class = calloc(m->m_ntrees, sizeof(*m->m_tree_class));
+	if (m->m_tree_first == NULL || m->m_tree_class == NULL)
+		return reader_fail(r, "out of memory");
+
+	for (t = 0; t < m->m_ntrees; t++)
+		if (read_tree(r, m, t) == -1)
+			return -1;
+
+	if (reader_next(r) == -1)
+		return -1;
+	if (strcmp(r->mr_line, "end") != 0)
+		return reader_fail(r, "expected 'end' after %zu trees",
+		    m->m_ntrees);
+	if ((c = getc(r->mr_fp)) != EOF)
+		return reader_fail(r, "data after 'end'");
+	if (ferror(r->mr_fp))
+		return reader_fail(r, "read error");
+	return 0;
+}
+
+struct model *
+model_load(const char *path, char *errbuf, size_t errlen)
+{
+	struct model_reader	 r;
+	struct model		*m;
+	int			 rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.mr_path = path;
+	r.mr_err = errbuf;
+	r.mr_errlen = errlen;
+	if (errlen > 0)
+		errbuf[0] = '\0';
+
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		if (errlen > 0)
+			snprintf(errbuf, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	if ((r.mr_fp = fopen(path, "r")) == NULL) {
+		if (errlen > 0)
+			snprintf(errbuf, errlen, "%s: %s", path,
+			    strerror(errno));
+		goto out;
+	}
+
+	if (read_header(&r, m) == 0 && read_base_score(&r, m) == 0 &&
+	    read_trees(&r, m) == 0)
+		rc = 0;
+
+	fclose(r.mr_fp);
+ out:
+	free(r.mr_line);
+	free(r.mr_seen);
+	if (rc == -1) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void
+free_names(char **names, size_t n)
+{
+	size_t	i;
+
+	if (names == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+void
+model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	free(m->m_profile);
+	free_names(m->m_features, m->m_nfeatures);
+	free_names(m->m_classes, m->m_nclasses);
+	free(m->m_nodes);
+	free(m->m_tree_first);
+	free(m->m_tree_class);
+	free(m);
+}
+
+const char *
+model_profile(const struct model *m)
+{
+	return m->m_profile;
+}
+
+size_t
+model_nfeatures(const struct model *m)
+{
+	return m->m_nfeatures;
+}
+
+const char *
+model_feature_name(const struct model *m, size_t i)
+{
+	return i < m->m_nfeatures ? m->m_features[i] : NULL;
+}
+
+size_t
+model_nclasses(const struct model *m)
+{
+	return m->m_nclasses;
+}
+
+const char *
+model_class_name(const struct model *m, size_t i)
+{
+	return i < m->m_nclasses ? m->m_classes[i] : NULL;
+}
+
+/* Walk one tree for one row; returns the leaf value. */
+static inline float
+tree_eval(const struct model_node *t, const float *x)
+{
+	const struct model_node	*n = t;
+	float			 v;
+
+	while (n->mn_left != 0) {
+		v = x[n->mn_feat & ~MODEL_DEFAULT_LEFT];
+		if (isnan(v))
+			n = t + ((n->mn_feat & MODEL_DEFAULT_LEFT) ?
+			    n->mn_left : n->mn_right);
+		else
+			n = t + (v < n->mn_value ? n->mn_left : n->mn_right);
+	}
+	return n->mn_value;
+}
+
+/*
+ * Softmax as XGBoost computes it: float maximum and exponentials, a double
+ * sum rounded to float before dividing.  The winner is the first largest
+ * exponential, not the largest margin, because XGBoost's caller takes the
+ * argmax of the probabilities, where nearly equal margins may tie.
+ */
+static float
+softmax_top(const float *margin, size_t k, uint16_t *cls)
+{
+	double	sum = 0;
+	float	top = margin[0], e, ebest = -1;
+	size_t	i, best = 0;
+
+	for (i = 1; i < k; i++)
+		top = fmaxf(margin[i], top);
+
+	for (i = 0; i < k; i++) {
+		e = expf(margin[i] - top);
+		sum += e;
+		if (e > ebest) {
+			ebest = e;
+			best = i;
+		}
+	}
+
+	*cls = (uint16_t)best;
+	return ebest / (float)sum;
+}
+
+int
+model_predict(const struct model *m, const float *x, size_t nrows,
+    uint16_t *cls, float *prob)
+{
+	float	margin[MODEL_MAX_CLASSES];
+	size_t	r, t, c;
+
+	if (m == NULL || (nrows > 0 && (x == NULL || cls == NULL ||
+	    prob == NULL)))
+		return -1;
+
+	for (r = 0; r < nrows; r++, x += m->m_nfeatures) {
+		for (c = 0; c < m->m_nclasses; c++)
+			margin[c] = m->m_base;
+		for (t = 0; t < m->m_ntrees; t++)
+			margin[m->m_tree_class[t]] += tree_eval(m->m_nodes +
+			    m->m_tree_first[t], x);
+		prob[r] = softmax_top(margin, m->m_nclasses, &cls[r]);
+	}
+	return 0;
+}

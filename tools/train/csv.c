@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Streaming CSV reader for flow tables (RFC 4180: quoted fields, "" for a
+ * quote, CRLF or LF).  Only the current record is held, so a 1.6 GB file
+ * reads in a few kilobytes.  Also the cell parser that decides what a
+ * feature cell means.
+ */
+
+#include <sys/types.h>
+
+#include <err.h>
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "train.h"
+
+#define CSV_IOBUF	(1 << 20)
+
+int
+csv_open(struct csv *cv, const char *path)
+{
+	memset(cv, 0, sizeof(*cv));
+	cv->cv_path = path;
+	cv->cv_nextline = 1;
+	if ((cv->cv_fp = fopen(path, "r")) == NULL)
+		return -1;
+
+	/* big reads: the parser is byte at a time, the disk should not be */
+	setvbuf(cv->cv_fp, NULL, _IOFBF, CSV_IOBUF);
+	return 0;
+}
+
+void
+csv_close(struct csv *cv)
+{
+	if (cv->cv_fp != NULL)
+		fclose(cv->cv_fp);
+	free(cv->cv_buf);
+	free(cv->cv_off);
+	memset(cv, 0, sizeof(*cv));
+}
+
+off_t
+csv_offset(const struct csv *cv)
+{
+	return ftello(cv->cv_fp);
+}
+
+const char *
+csv_field(const struct csv *cv, size_t i)
+{
+	return cv->cv_buf + cv->cv_off[i];
+}
+
+static void
+csv_push(struct csv *cv, char c)
+{
+	if (cv->cv_len == cv->cv_cap) {
+		cv->cv_cap = cv->cv_cap ? cv->cv_cap * 2 : 4096;
+		cv->cv_buf = xreallocarray(cv->cv_buf, cv->cv_cap, 1);
+	}
+	cv->cv_buf[cv->cv_len++] = c;
+}
+
+/* Close the current field and open the next one. */
+static void
+csv_cut(struct csv *cv)
+{
+	csv_push(cv, '\0');
+	if (cv->cv_nfld + 1 >= cv->cv_fldcap) {
+		cv->cv_fldcap = cv->cv_fldcap ? cv->cv_fldcap * 2 : 128;
+		cv->cv_off = xreallocarray(cv->cv_off, cv->cv_fldcap,
+		    sizeof(*cv->cv_off));
+	}
+	cv->cv_off[++cv->cv_nfld] = cv->cv_len;
+}
+
+/* Inside quotes: read up to the closing quote.  Returns the next byte. */
+static int
+csv_quoted(struct csv *cv)
+{
+	FILE	*fp = cv->cv_fp;
+	int	 c;
+
+	for (;;) {
+		if ((c = getc_unlocked(fp)) == EOF)
+			errx(1, "%s:%lu: unterminated quoted field",
+			    cv->cv_path, cv->cv_line);
+		if (c == '"') {
+			if ((c = getc_unlocked(fp)) != '"')
+				return c;
+		} else if (c == '\n')
+			cv->cv_nextline++;
+		csv_push(cv, (char)c);
+	}
+}
+
+/*
+ * Read one record.  Returns 1 with cv_nfld fields, or 0 at the end of the
+ * file.  Blank lines are skipped.  Read errors are fatal.
+ */
+int
+csv_next(struct csv *cv)
+{
+	FILE	*fp = cv->cv_fp;
+	int	 c;
+
+	if (cv->cv_fldcap == 0)
+		csv_cut(cv);		/* allocates cv_off */
+ again:
+	cv->cv_len = cv->cv_nfld = 0;
+	cv->cv_off[0] = 0;
+	cv->cv_line = cv->cv_nextline;
+
+	c = getc_unlocked(fp);
+	for (;;) {
+		if (c == '"' && cv->cv_len == cv->cv_off[cv->cv_nfld]) {
+			c = csv_quoted(cv);
+			continue;
+		}
+		if (c == '\r') {
+			if ((c = getc_unlocked(fp)) != '\n') {
+				csv_push(cv, '\r');
+				continue;
+			}
+		}
+		if (c == EOF || c == '\n') {
+			if (c == '\n')
+				cv->cv_nextline++;
+			if (cv->cv_len == 0 && cv->cv_nfld == 0) {
+				if (c == EOF)
+					break;
+				goto again;
+			}
+			csv_cut(cv);
+			return 1;
+		}
+		if (c == ',')
+			csv_cut(cv);
+		else
+			csv_push(cv, (char)c);
+		c = getc_unlocked(fp);
+	}
+
+	if (ferror(fp))
+		err(1, "%s", cv->cv_path);
+	return 0;
+}
+
+/* Whole-number fast path: most flow counters are plain integers. */
+static int
+cell_integer(const char *s, float *out)
+{
+	const char	*p = s;
+	int64_t		 v = 0;
+	int		 neg = 0, nd = 0;
+
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	for (; *p >= '0' && *p <= '9'; p++, nd++) {
+		if (nd == 18)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	if (nd == 0 || *p != '\0')
+		return -1;
+
+	/* an exact integer converts to the nearest float, as strtof would */
+	*out = (float)(neg ? -v : v);
+	return 0;
+}
+
+/*
+ * Classify and convert one feature cell.  CICFlowMeter writes NaN and
+ * +-Infinity for rates of zero-duration flows; R writes NA for nothing.
+ * Leading and trailing blanks are ignored.
+ */
+enum cell_kind
+cell_parse(const char *s, float *out)
+{
+	char	buf[64], *end;
+	size_t	len;
+	float	v;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return CELL_MISSING;
+	if (len >= sizeof(buf))
+		return CELL_TEXT;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+
+	if (cell_integer(buf, out) == 0)
+		return CELL_NUMBER;
+	if (strcasecmp(buf, "nan") == 0 || strcasecmp(buf, "na") == 0 ||
+	    strcasecmp(buf, "-nan") == 0)
+		return CELL_MISSING;
+
+	errno = 0;
+	v = strtof(buf, &end);
+	if (end == buf || *end != '\0')
+		return CELL_TEXT;
+	if (isnan(v))
+		return CELL_MISSING;
+	if (isinf(v) && errno != ERANGE)
+		return CELL_INFINITE;
+
+	/* finite text too large for a float: the largest float, not a marker */
+	if (isinf(v))
+		v = v > 0 ? FLT_MAX : -FLT_MAX;
+	*out = v;
+	return CELL_NUMBER;
+}

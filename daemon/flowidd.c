@@ -59,8 +59,8 @@ flowidd_summary(struct flowidd *d, const char *what)
 	summary_skips(fc, skips, sizeof(skips));
 	summary_ends(fc, ends, sizeof(ends));
 	log_notice("%s: packets read=%llu decoded=%llu skipped=%llu (%s ) "
-	    "truncated=%llu disorder=%llu flows created=%llu active=%zu "
-	    "(%s ) kernel_drops=%llu", what,
+	    "truncated=%llu disorder=%llu flows created=%llu open=%zu "
+	    "ended (%s ) kernel_drops=%llu", what,
 	    (unsigned long long)fc->fc_read,
 	    (unsigned long long)fc->fc_decoded,
 	    (unsigned long long)skipped, skips + 1,

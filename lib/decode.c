@@ -32,6 +32,7 @@ struct cursor {
 #define PPP_PROTO_IPV6		0x0057
 
 #define DECODE_MAX_TAGS		8	/* VLAN tags or MPLS labels */
+#define DECODE_MAX_TUNNELS	4	/* IP-in-IP / GRE layers opened */
 #define DECODE_MAX_EXTHDRS	16	/* IPv6 extension headers walked */
 
 static bool
@@ -97,6 +98,7 @@ struct dstate {
 	struct cursor	 ds_cur;
 	uint32_t	 ds_wire;
 	struct pkt	*ds_pkt;
+	int		 ds_tunnels;	/* tunnel layers opened so far */
 };
 
 static bool
@@ -109,7 +111,10 @@ ds_skip(struct dstate *ds, uint32_t n)
 }
 
 static enum decode_result decode_ethertype(struct dstate *, uint16_t);
+static enum decode_result decode_ether(struct dstate *);
 static enum decode_result decode_ip(struct dstate *);
+static enum decode_result decode_ipv4(struct dstate *);
+static enum decode_result decode_ipv6(struct dstate *);
 
 /* TCP options (RFC 793 kinds 0/1, RFC 6691 MSS, RFC 7323, RFC 2018). */
 static void
@@ -249,6 +254,71 @@ decode_icmp(const struct cursor *c, uint32_t l4len, struct pkt *p)
 	return DECODE_OK;
 }
 
+/*
+ * GRE (RFC 2784, key and sequence of RFC 2890) carrying IP, Ethernet
+ * (transparent bridging) or ERSPAN type II/III mirrored frames.
+ */
+static enum decode_result
+decode_gre(struct dstate *ds)
+{
+	uint16_t	flags, proto;
+	uint32_t	hlen = 4;
+	uint8_t		b;
+
+	if (!cur_u16(&ds->ds_cur, 0, &flags) ||
+	    !cur_u16(&ds->ds_cur, 2, &proto) || (flags & 0x0007) != 0)
+		return DECODE_UNSUPPORTED;
+	hlen += (flags & 0x8000) ? 4 : 0;
+	hlen += (flags & 0x2000) ? 4 : 0;
+	hlen += (flags & 0x1000) ? 4 : 0;
+	if (!ds_skip(ds, hlen))
+		return DECODE_ERR_ENCAP;
+	switch (proto) {
+	case 0x88be:	/* ERSPAN II: 8-byte header, then Ethernet */
+		if (!ds_skip(ds, 8))
+			return DECODE_ERR_ENCAP;
+		return decode_ether(ds);
+	case 0x22eb:	/* ERSPAN III: 12 bytes, 8 more with O bit */
+		if (!cur_u8(&ds->ds_cur, 11, &b) ||
+		    !ds_skip(ds, (b & 0x01) ? 20 : 12))
+			return DECODE_ERR_ENCAP;
+		return decode_ether(ds);
+	case 0x6558:
+		return decode_ether(ds);
+	default:
+		return decode_ethertype(ds, proto);
+	}
+}
+
+/*
+ * Open a tunnel (IP in IP, IPv6 in IP, GRE) so the flow is the inner
+ * one, as nDPI and the applications see it.  When the inner packet does
+ * not decode, the outer packet stands as a port-less flow.
+ */
+static bool
+decode_tunnel(struct dstate *ds)
+{
+	struct dstate	 saved = *ds;
+	struct pkt	 outer = *ds->ds_pkt;
+	uint8_t		 proto = outer.pk_proto;
+	enum decode_result r;
+
+	if (ds->ds_tunnels == DECODE_MAX_TUNNELS || outer.pk_frag)
+		return false;
+	ds->ds_tunnels++;
+	if (proto == 4)
+		r = decode_ipv4(ds);
+	else if (proto == 41)
+		r = decode_ipv6(ds);
+	else
+		r = decode_gre(ds);
+	if (r == DECODE_OK)
+		return true;
+	*ds = saved;
+	*ds->ds_pkt = outer;
+	return false;
+}
+
 static enum decode_result
 decode_l4(struct dstate *ds, uint32_t l4len)
 {
@@ -267,6 +337,12 @@ decode_l4(struct dstate *ds, uint32_t l4len)
 	case 1:
 	case 58:
 		return decode_icmp(&ds->ds_cur, l4len, p);
+	case 4:
+	case 41:
+	case 47:
+		if (decode_tunnel(ds))
+			return DECODE_OK;
+		/* FALLTHROUGH */
 	default:
 		p->pk_payload = (uint16_t)l4len;
 		return DECODE_OK;
@@ -515,12 +591,42 @@ decode_ethertype(struct dstate *ds, uint16_t type)
 	}
 }
 
+/* 802.3 length field then LLC/SNAP (RFC 1042): AA AA 03, OUI, type. */
+static enum decode_result
+decode_llc_snap(struct dstate *ds)
+{
+	uint8_t		dsap, ssap, ctl;
+	uint16_t	type;
+
+	if (!cur_u8(&ds->ds_cur, 0, &dsap) || !cur_u8(&ds->ds_cur, 1, &ssap) ||
+	    !cur_u8(&ds->ds_cur, 2, &ctl))
+		return DECODE_ERR_LINK;
+	if (dsap != 0xaa || ssap != 0xaa || ctl != 0x03)
+		return DECODE_UNSUPPORTED;
+	if (!cur_u16(&ds->ds_cur, 6, &type) || !ds_skip(ds, 8))
+		return DECODE_ERR_LINK;
+	return decode_ethertype(ds, type);
+}
+
 static enum decode_result
 decode_ether(struct dstate *ds)
 {
 	uint16_t	type;
 
 	if (!cur_u16(&ds->ds_cur, 12, &type) || !ds_skip(ds, 14))
+		return DECODE_ERR_LINK;
+	if (type <= 1500)
+		return decode_llc_snap(ds);
+	return decode_ethertype(ds, type);
+}
+
+/* Cisco HDLC: address, control, then an EtherType. */
+static enum decode_result
+decode_chdlc(struct dstate *ds)
+{
+	uint16_t	type;
+
+	if (!cur_u16(&ds->ds_cur, 2, &type) || !ds_skip(ds, 4))
 		return DECODE_ERR_LINK;
 	return decode_ethertype(ds, type);
 }
@@ -593,6 +699,7 @@ decode_linktype_supported(int dlt)
 	case DECODE_DLT_IPV4:
 	case DECODE_DLT_IPV6:
 	case DECODE_DLT_LINUX_SLL2:
+	case DECODE_DLT_C_HDLC:
 		return true;
 	default:
 		return false;
@@ -625,6 +732,8 @@ decode_link(int dlt, struct dstate *ds)
 		return decode_ppp(ds);
 	case DECODE_DLT_PPP_ETHER:
 		return decode_pppoe(ds);
+	case DECODE_DLT_C_HDLC:
+		return decode_chdlc(ds);
 	default:
 		return DECODE_ERR_LINKTYPE;
 	}

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "classify.h"
-#include "features.h"
+#include "features_set.h"
 #include "model.h"
 #include "output.h"
 

@@ -57,10 +57,8 @@ struct flow {
 	struct flow	*fl_lnext;
 	struct flow	*fl_sprev;	/* start-time list: oldest first */
 	struct flow	*fl_snext;
-	uint64_t	 fl_seq;	/* creation number, from 1 */
 	uint64_t	 fl_first;	/* first packet time, us */
 	uint64_t	 fl_last;	/* last packet time, us */
-	uint64_t	 fl_linger;	/* closing: end once time passes this */
 	uint64_t	 fl_pkts[2];	/* packets per direction */
 	uint64_t	 fl_bytes[2];	/* IP bytes per direction */
 	uint32_t	 fl_hash;

@@ -242,7 +242,7 @@ flow_table_create(struct flow_table *ft, const struct flow_key *k,
 
 	fl->fl_key = *k;
 	fl->fl_hash = (uint32_t)h;
-	fl->fl_seq = ++ft->ft_seq;
+	ft->ft_seq++;
 	fl->fl_first = fl->fl_last = p->pk_ts;
 	fl->fl_proto = p->pk_proto;
 	fl->fl_ipver = p->pk_ipver;
@@ -272,6 +272,11 @@ flow_account(struct flow_table *ft, struct flow *fl, const struct pkt *p,
 
 	llist_remove(&ft->ft_seen, fl);
 	llist_append(&ft->ft_seen, fl);
+	if (fl->fl_tcp & FLOW_TCP_CLOSING) {
+		/* the linger runs from the last packet: keep the order */
+		slist_remove(&ft->ft_closing, fl);
+		slist_append(&ft->ft_closing, fl);
+	}
 }
 
 static bool
@@ -312,8 +317,9 @@ flow_due(const struct flow_table *ft, const struct flow *fl, uint64_t now)
 		idle_at = fl->fl_last + c->ftc_idle_us;
 	if (c->ftc_active_us != 0)
 		active_at = fl->fl_first + c->ftc_active_us;
-	if ((fl->fl_tcp & FLOW_TCP_CLOSING) && fl->fl_linger < idle_at)
-		idle_at = fl->fl_linger;
+	if ((fl->fl_tcp & FLOW_TCP_CLOSING) &&
+	    fl->fl_last + c->ftc_linger_us < idle_at)
+		idle_at = fl->fl_last + c->ftc_linger_us;
 
 	if (now <= idle_at && now <= active_at)
 		return -1;
@@ -337,13 +343,15 @@ flow_stale_reason(const struct flow_table *ft, const struct flow *fl,
 	return -1;
 }
 
-/* Both FINs seen: linger so the final ACK stays in the flow. */
+/*
+ * Both FINs seen: the flow lingers ftc_linger_us after its last packet
+ * so the final ACK stays in it.
+ */
 static void
-flow_tcp_closing(struct flow_table *ft, struct flow *fl, uint64_t now)
+flow_tcp_closing(struct flow_table *ft, struct flow *fl)
 {
 	slist_remove(&ft->ft_start, fl);
 	fl->fl_tcp |= FLOW_TCP_CLOSING;
-	fl->fl_linger = now + ft->ft_conf.ftc_linger_us;
 	slist_append(&ft->ft_closing, fl);
 }
 
@@ -379,7 +387,7 @@ flow_table_add_flowidd(struct flow_table *ft, struct flow *fl,
 		    FLOW_TCP_FIN_BWD;
 		if ((fl->fl_tcp & (FLOW_TCP_FIN_FWD | FLOW_TCP_FIN_BWD)) ==
 		    (FLOW_TCP_FIN_FWD | FLOW_TCP_FIN_BWD))
-			flow_tcp_closing(ft, fl, p->pk_ts);
+			flow_tcp_closing(ft, fl);
 	}
 	return 0;
 }

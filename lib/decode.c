@@ -217,6 +217,10 @@ decode_icmp_quote(const struct cursor *c, struct pkt *p)
 	if (proto == 6 && cur_u8(c, 8 + ihl + 13, &flags) &&
 	    cur_u16(c, 8 + ihl + 14, &p->pk_inwin))
 		p->pk_inflags = flags;
+	if (proto == 6 && cur_u8(c, 8 + ihl + 12, &flags))
+		p->pk_inhdrlen = (uint8_t)((flags >> 4) * 4);
+	else if (proto == 17)
+		p->pk_inhdrlen = 8;
 	p->pk_inproto = proto;
 	p->pk_icmperr = true;
 }
@@ -566,6 +570,7 @@ decode_pppoe(struct dstate *ds)
 
 	if (!cur_u16(&ds->ds_cur, 6, &proto) || !ds_skip(ds, 8))
 		return DECODE_ERR_ENCAP;
+	ds->ds_pkt->pk_encap |= DECODE_ENCAP_PPPOE;
 	return decode_ppp_proto(ds, proto);
 }
 

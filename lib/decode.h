@@ -43,6 +43,8 @@
 #define TCPOPT_HAS_SACKOK	0x04
 #define TCPOPT_HAS_TS		0x08
 
+#define DECODE_ENCAP_PPPOE	0x04
+
 /* Why a frame was not decoded; each has its own counter. */
 enum decode_result {
 	DECODE_OK = 0,
@@ -90,6 +92,8 @@ struct pkt {
 	uint16_t	pk_insport;	/* quoted header: ports, window */
 	uint16_t	pk_indport;
 	uint16_t	pk_inwin;
+	uint8_t		pk_inhdrlen;	/* quoted TCP doff*4 (0: cut), UDP 8 */
+	uint8_t		pk_encap;	/* DECODE_ENCAP_* crossed */
 	uint8_t		pk_src[16];
 	uint8_t		pk_dst[16];
 };

@@ -266,7 +266,9 @@ flow_account(struct flow_table *ft, struct flow *fl, const struct pkt *p,
 	fl->fl_bytes[dir] += p->pk_iplen;
 	if (p->pk_ts > fl->fl_last)
 		fl->fl_last = p->pk_ts;
-	if (p->pk_ts < fl->fl_first)
+	/* CICFlowMeter times its flows from the first packet read */
+	if (p->pk_ts < fl->fl_first &&
+	    ft->ft_conf.ftc_profile == FLOWID_PROFILE_FLOWIDD)
 		fl->fl_first = p->pk_ts;
 	flow_stats_add(&fl->fl_st, ft->ft_conf.ftc_profile, p, dir);
 

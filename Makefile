@@ -104,14 +104,18 @@ corpus-check: $(A)/flowidd
 	    python3 tests/corpus_check.py $(A)/flowidd $(SHARED)/corpus; \
 	else echo "corpus-check: SKIP, no $(SHARED)/corpus"; fi
 
-# Each part of the tree adds its own targets and check-* steps.
-CHECKS	 = check-unit check-cases asan-check
+# Each part of the tree adds its own targets in a fragment.
 -include tools/*.mk tests/*.mk
 
+# What `make check` runs, in order (the fragments define most of them).
+CHECKS	 = check-unit check-cases check-features check-conf check-train \
+	   $(if $(wildcard tests/robust.mk),check-robust) \
+	   asan-check fuzz-regress check-live oracle-check corpus-check
+
 check: all
-	@set -e; for c in $(CHECKS) corpus-check; do \
+	@set -e; for c in $(CHECKS); do \
 	    echo "== $$c"; $(MAKE) --no-print-directory $$c; done
-	@echo "make check: all of $(CHECKS) corpus-check passed"
+	@echo "make check: $(words $(CHECKS)) steps passed"
 
 deps:
 	@missing=""; for p in $(DEPS); do \

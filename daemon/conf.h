@@ -13,6 +13,7 @@
 #include "profile.h"
 
 #define CONF_PATH_DEFAULT	"/etc/flowidd/flowidd.conf"
+#define CONF_USER_DEFAULT	"flowidd"	/* when cf_user is NULL */
 #define CONF_MAX_FILES		64
 #define CONF_MAX_CSV		4
 
@@ -48,8 +49,8 @@ struct conf {
 	char		*cf_ident;
 
 	/* process */
-	char		*cf_user;
-	char		*cf_group;
+	char		*cf_user;	/* NULL: CONF_USER_DEFAULT */
+	char		*cf_group;	/* NULL: the user's group */
 	unsigned	 cf_stats_interval;	/* seconds; 0 off */
 	bool		 cf_foreground;	/* -f: log to stderr too */
 	bool		 cf_verbose;	/* -v: debug */

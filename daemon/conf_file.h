@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "conf.h"
 
@@ -15,5 +16,8 @@
  */
 int	conf_file_load(const char *path, bool explicit, struct conf *c,
 	    char *err, size_t errlen);
+
+/* Write c as a configuration file would set it (flowidd -nv). */
+void	conf_file_print(FILE *, const struct conf *);
 
 #endif /* FLOWIDD_CONF_FILE_H */

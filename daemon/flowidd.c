@@ -91,12 +91,11 @@ model_default_path(void)
 	return NULL;
 }
 
-/* Load the model; NULL with no error when there is none to load. */
-static int
-model_setup(struct flowidd *d, char *err, size_t errlen)
+int
+flowidd_model_load(struct conf *c, struct classifier **cls, char *err,
+    size_t errlen)
 {
-	struct conf	*c = &d->fd_conf;
-
+	*cls = NULL;
 	if (c->cf_model != NULL && strcmp(c->cf_model, "none") == 0)
 		return 0;
 	if (c->cf_model == NULL && (c->cf_model = model_default_path()) ==
@@ -105,9 +104,9 @@ model_setup(struct flowidd *d, char *err, size_t errlen)
 		    "classified", FLOWIDD_MODEL_DEFAULT);
 		return 0;
 	}
-	d->fd_cls = classifier_load(c->cf_model, c->cf_profile,
+	*cls = classifier_load(c->cf_model, c->cf_profile,
 	    c->cf_min_confidence, err, errlen);
-	return d->fd_cls == NULL ? -1 : 0;
+	return *cls == NULL ? -1 : 0;
 }
 
 static int
@@ -175,8 +174,8 @@ out:
 	return status;
 }
 
-static void
-sinks_default(struct conf *c)
+void
+flowidd_sinks_default(struct conf *c)
 {
 	if (c->cf_outputs_set || c->cf_out_stdout || c->cf_out_syslog ||
 	    c->cf_ncsv > 0)
@@ -206,22 +205,29 @@ main(int argc, char *argv[])
 	memset(&d, 0, sizeof(d));
 	conf_defaults(&d.fd_conf);
 	d.fd_conf_path = CONF_PATH_DEFAULT;
+	d.fd_argc = argc;	/* reloads apply the command line again */
+	d.fd_argv = argv;
 	options_prescan(argc, argv, &d.fd_conf_path, &d.fd_conf.cf_check_only);
 	d.fd_conf_explicit = strcmp(d.fd_conf_path, CONF_PATH_DEFAULT) != 0;
 	if (conf_file_load(d.fd_conf_path, d.fd_conf_explicit, &d.fd_conf,
 	    err, sizeof(err)) == -1) {
 		fprintf(stderr, "flowidd: %s\n", err);
+		conf_clear(&d.fd_conf);
 		return 1;
 	}
 	options_parse(argc, argv, &d.fd_conf);
-	sinks_default(&d.fd_conf);
+	flowidd_sinks_default(&d.fd_conf);
 	logging_setup(&d.fd_conf);
 
-	if (model_setup(&d, err, sizeof(err)) == -1) {
+	if (flowidd_model_load(&d.fd_conf, &d.fd_cls, err,
+	    sizeof(err)) == -1) {
 		log_warnx("%s", err);
+		conf_clear(&d.fd_conf);
 		return 1;
 	}
 	if (d.fd_conf.cf_check_only) {
+		if (d.fd_conf.cf_verbose)
+			conf_file_print(stdout, &d.fd_conf);
 		printf("flowidd: configuration %s OK, model %s\n",
 		    d.fd_conf_path, d.fd_cls ? classifier_path(d.fd_cls) :
 		    "none");

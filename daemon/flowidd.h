@@ -20,6 +20,8 @@ struct flowidd {
 	struct capture		*fd_cap;	/* live capture */
 	const char		*fd_conf_path;	/* for reloads */
 	bool			 fd_conf_explicit;
+	int			 fd_argc;	/* for reloads */
+	char			**fd_argv;
 };
 
 /* options.c: parse argv into c (over what the file set); exit 1 on a
@@ -37,6 +39,15 @@ int	live_run(struct flowidd *);
 /* flowidd.c: the one-line counter summary, at notice. */
 void	flowidd_summary(struct flowidd *, const char *what);
 
+/* flowidd.c: with no output chosen, records go to stdout for files and
+ * -f, to syslog otherwise. */
+void	flowidd_sinks_default(struct conf *);
+
+/* flowidd.c: load c's model (resolving the default path into c) into
+ * *cls, left NULL when there is none; 0, or -1 with a line in err. */
+int	flowidd_model_load(struct conf *c, struct classifier **cls,
+	    char *err, size_t errlen);
+
 /* service.c: SIGHUP: re-read configuration and model, swap if valid. */
 void	flowidd_reload(struct flowidd *);
 
@@ -46,5 +57,9 @@ int	flowidd_privdrop(struct flowidd *);
 
 /* service.c: tell systemd the daemon is ready (Type=notify). */
 void	flowidd_ready(struct flowidd *);
+
+/* service.c: send one state line ("STOPPING=1") to systemd, if it
+ * listens. */
+void	flowidd_notify(const char *state);
 
 #endif /* FLOWIDD_H */

@@ -16,6 +16,7 @@
 
 #include "flowidd.h"
 #include "log.h"
+#include "stats.h"
 
 #define LIVE_READ_BUDGET	4096	/* packets per fd callback */
 #define LIVE_EXPIRE_BUDGET	200000	/* flows ended per tick */
@@ -26,6 +27,7 @@ struct live {
 	struct event		*lv_read;
 	struct event		*lv_tick;
 	struct event		*lv_sig[4];
+	struct stats		*lv_stats;
 	uint64_t		 lv_last_stats;
 	int			 lv_status;
 };
@@ -68,9 +70,10 @@ expire_timer_cb(evutil_socket_t fd, short what, void *arg)
 	capture_feed(d->fd_cap, d->fd_fi, LIVE_READ_BUDGET);
 	flowid_tick(d->fd_fi, now, LIVE_EXPIRE_BUDGET);
 	output_flush(d->fd_out);
+	stats_tick(lv->lv_stats, now);
 	if (every != 0 && now - lv->lv_last_stats >= every) {
 		lv->lv_last_stats = now;
-		flowidd_summary(d, "statistics");
+		stats_log(lv->lv_stats, now);
 	}
 }
 
@@ -86,10 +89,11 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	case SIGTERM:
 		log_notice("received %s, stopping",
 		    sig == SIGINT ? "SIGINT" : "SIGTERM");
+		flowidd_notify("STOPPING=1");
 		event_base_loopbreak(lv->lv_base);
 		break;
 	case SIGUSR1:
-		flowidd_summary(d, "statistics");
+		stats_log(lv->lv_stats, live_now_us());
 		break;
 	case SIGHUP:
 		flowidd_reload(d);
@@ -146,6 +150,8 @@ live_run(struct flowidd *d)
 
 	memset(&lv, 0, sizeof(lv));
 	lv.lv_d = d;
+	log_notice("starting: configuration %s, model %s", d->fd_conf_path,
+	    d->fd_cls != NULL ? classifier_path(d->fd_cls) : "none");
 	if ((d->fd_cap = capture_open_live(&d->fd_conf, err,
 	    sizeof(err))) == NULL) {
 		log_warnx("%s", err);
@@ -159,6 +165,9 @@ live_run(struct flowidd *d)
 	if ((lv.lv_base = event_base_new()) == NULL || live_events(&lv) == -1)
 		fatalx("cannot set up the event loop");
 	lv.lv_last_stats = live_now_us();
+	if ((lv.lv_stats = stats_new(d, lv.lv_last_stats)) == NULL)
+		fatalx("out of memory");
+	output_set_stats(d->fd_out, lv.lv_stats);
 	log_notice("capturing on %s (link type %d, features %s)",
 	    d->fd_conf.cf_interface, capture_linktype(d->fd_cap),
 	    profile_name(d->fd_conf.cf_profile));
@@ -170,6 +179,8 @@ live_run(struct flowidd *d)
 	flowid_finish(d->fd_fi, FLOW_END_SHUTDOWN);
 	output_flush(d->fd_out);
 	flowidd_summary(d, "shutdown");
+	output_set_stats(d->fd_out, NULL);
+	stats_free(lv.lv_stats);
 	live_free(&lv);
 	capture_close(d->fd_cap);
 	d->fd_cap = NULL;

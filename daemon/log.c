@@ -69,6 +69,16 @@ log_warnx(const char *fmt, ...)
 }
 
 void
+log_errx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_ERR, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
 log_notice(const char *fmt, ...)
 {
 	va_list	ap;

@@ -11,6 +11,8 @@ void	log_init(const char *ident, int facility, bool to_stderr,
 void	log_set_debug(bool);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* LOG_ERR without errno: an operation failed (a reload rejected). */
+void	log_errx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_notice(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -114,6 +114,8 @@ opt_output(struct conf *c, const char *s)
 	if (!c->cf_outputs_set) {
 		/* the first -o replaces the configured sinks */
 		c->cf_out_stdout = c->cf_out_syslog = false;
+		while (c->cf_ncsv > 0)
+			free(c->cf_csv[--c->cf_ncsv]);
 		c->cf_outputs_set = true;
 	}
 	if (strcmp(s, "stdout") == 0)
@@ -185,8 +187,8 @@ opt_one(struct conf *c, int ch, const char *arg)
 		    86400) * 1000000;
 		break;
 	case OPT_ACTIVE:
-		c->cf_active_us = opt_number("--active-timeout", arg, 0,
-		    86400) * 1000000;
+		c->cf_active_us = opt_number("--active-timeout", arg, 1,
+		    FLOWID_ACTIVE_S_MAX) * 1000000;
 		break;
 	case OPT_MAX_FLOWS:
 		c->cf_max_flows = opt_number("--max-flows", arg, 1,

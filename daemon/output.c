@@ -17,6 +17,7 @@
 #include "log.h"
 #include "output.h"
 #include "record.h"
+#include "stats.h"
 
 struct output {
 	const struct conf	*ou_conf;
@@ -24,10 +25,12 @@ struct output {
 	struct classifier	*ou_cls;
 	struct labels		*ou_labels;
 	FILE			*ou_csv[CONF_MAX_CSV];
+	unsigned		 ou_csvcols;	/* CSV_COL_* after the 87 */
 	size_t			 ou_ncsv;
 	struct flow		*ou_batch[OUTPUT_BATCH];
 	size_t			 ou_n;
 	uint64_t		 ou_records;
+	struct stats		*ou_stats;	/* live: counts per app */
 	bool			 ou_werr;	/* a write failed, said once */
 };
 
@@ -43,8 +46,8 @@ output_open_csv(struct output *ou, const char *path, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (csv_write_header(f, ou->ou_conf->cf_profile,
-	    ou->ou_cls != NULL) == -1) {
+	if (csv_write_header_cols(f, ou->ou_conf->cf_profile,
+	    ou->ou_csvcols) == -1) {
 		snprintf(err, errlen, "%s: write failed", path);
 		if (f != stdout)
 			fclose(f);
@@ -70,6 +73,11 @@ output_new(const struct conf *conf, struct classifier *cls, char *err,
 	if (conf->cf_labels != NULL && (ou->ou_labels =
 	    labels_load(conf->cf_labels, err, errlen)) == NULL)
 		goto fail;
+	/* the columns are fixed for the file's life, reloads included */
+	if (cls != NULL)
+		ou->ou_csvcols |= CSV_COL_PREDICTED;
+	if (ou->ou_labels != NULL)
+		ou->ou_csvcols |= CSV_COL_L7CONF;
 	for (i = 0; i < conf->cf_ncsv; i++)
 		if (output_open_csv(ou, conf->cf_csv[i], err, errlen) == -1)
 			goto fail;
@@ -91,6 +99,12 @@ output_set_classifier(struct output *ou, struct classifier *cls)
 {
 	output_flush(ou);
 	ou->ou_cls = cls;
+}
+
+void
+output_set_stats(struct output *ou, struct stats *st)
+{
+	ou->ou_stats = st;
 }
 
 void
@@ -127,11 +141,12 @@ output_write_csv(struct output *ou, const struct flow *fl,
 		return 0;
 	if (ou->ou_labels != NULL)
 		lb = labels_match(ou->ou_labels, fl);
-	if (ou->ou_cls != NULL)
+	if (ou->ou_csvcols & CSV_COL_PREDICTED)
 		pred = vd->vd_guess != NULL ? vd->vd_guess : vd->vd_app;
 	for (i = 0; i < ou->ou_ncsv; i++)
-		if (csv_write_row(ou->ou_csv[i], fl, ou->ou_conf->cf_profile,
-		    lb, pred, vd->vd_conf) == -1)
+		if (csv_write_row_cols(ou->ou_csv[i], fl,
+		    ou->ou_conf->cf_profile, ou->ou_csvcols, lb, pred,
+		    vd->vd_conf) == -1)
 			rv = -1;
 	return rv;
 }
@@ -151,6 +166,9 @@ output_write(struct output *ou, const struct flow *fl,
 	if (output_write_csv(ou, fl, vd) == -1)
 		rv = -1;
 	ou->ou_records++;
+	if (ou->ou_stats != NULL)
+		stats_record(ou->ou_stats, vd->vd_app,
+		    fl->fl_bytes[FLOW_FWD] + fl->fl_bytes[FLOW_BWD]);
 	return rv;
 }
 

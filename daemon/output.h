@@ -18,6 +18,7 @@
 
 struct output;
 struct classifier;
+struct stats;
 
 /* Opens the CSV sinks.  NULL and a message in err on failure. */
 struct output *output_new(const struct conf *, struct classifier *,
@@ -34,6 +35,10 @@ int	output_flush(struct output *);
 
 /* Swap the classifier (reload); the caller frees the old one. */
 void	output_set_classifier(struct output *, struct classifier *);
+
+/* Count each record written in st too (live statistics), or stop with
+ * NULL. */
+void	output_set_stats(struct output *, struct stats *st);
 
 /* Records written, and flows per application (for statistics). */
 uint64_t output_records(const struct output *);

@@ -57,9 +57,9 @@ record_format(const struct flow *fl, const struct verdict *vd, char *buf,
 {
 	char	src[64], dst[64], start[64], pbuf[8], guess[96] = "";
 
-	record_addr(fl, fl->fl_src, src, sizeof(src));
-	record_addr(fl, fl->fl_dst, dst, sizeof(dst));
-	record_time(fl->fl_first, start, sizeof(start));
+	record_addr(fl, flow_src(fl), src, sizeof(src));
+	record_addr(fl, flow_dst(fl), dst, sizeof(dst));
+	record_time(flow_first(fl), start, sizeof(start));
 	if (vd->vd_guess != NULL)
 		snprintf(guess, sizeof(guess), " guess=%s", vd->vd_guess);
 
@@ -69,8 +69,8 @@ record_format(const struct flow *fl, const struct verdict *vd, char *buf,
 	    "end=%s",
 	    vd->vd_app, vd->vd_conf, guess,
 	    record_proto_name(fl->fl_proto, pbuf, sizeof(pbuf)),
-	    src, fl->fl_sport, dst, fl->fl_dport, start,
-	    (unsigned long long)(fl->fl_last - fl->fl_first),
+	    src, flow_sport(fl), dst, flow_dport(fl), start,
+	    (unsigned long long)(flow_last(fl) - flow_first(fl)),
 	    (unsigned long long)fl->fl_pkts[FLOW_FWD],
 	    (unsigned long long)fl->fl_pkts[FLOW_BWD],
 	    (unsigned long long)fl->fl_bytes[FLOW_FWD],

@@ -110,8 +110,8 @@ csv_legacy_swap(const struct flow *fl)
 	size_t	i, n = fl->fl_ipver == 6 ? 16 : 4;
 
 	for (i = 0; i < n; i++)
-		if (fl->fl_src[i] != fl->fl_dst[i])
-			return (int8_t)fl->fl_src[i] > (int8_t)fl->fl_dst[i];
+		if (flow_src(fl)[i] != flow_dst(fl)[i])
+			return (int8_t)flow_src(fl)[i] > (int8_t)flow_dst(fl)[i];
 	return false;
 }
 
@@ -124,11 +124,11 @@ csv_flow_id(const struct flow *fl, enum flowid_profile prof, char *buf,
 	int		n;
 
 	swap = prof == FLOWID_PROFILE_UNICAUCA && csv_legacy_swap(fl);
-	csv_addr(fl, swap ? fl->fl_dst : fl->fl_src, a);
-	csv_addr(fl, swap ? fl->fl_src : fl->fl_dst, b);
+	csv_addr(fl, swap ? flow_dst(fl) : flow_src(fl), a);
+	csv_addr(fl, swap ? flow_src(fl) : flow_dst(fl), b);
 	n = snprintf(buf, len, "%s-%s-%u-%u-%u", a, b,
-	    swap ? fl->fl_dport : fl->fl_sport,
-	    swap ? fl->fl_sport : fl->fl_dport, fl->fl_proto);
+	    swap ? flow_dport(fl) : flow_sport(fl),
+	    swap ? flow_sport(fl) : flow_dport(fl), fl->fl_proto);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
@@ -205,10 +205,10 @@ csv_row_head(FILE *fp, const struct flow *fl, enum flowid_profile prof,
 	if (csv_flow_id(fl, prof, id, sizeof(id)) < 0)
 		(void)strcpy(id, "?");
 	csv_text(fp, id, false);
-	csv_addr(fl, fl->fl_src, a);
+	csv_addr(fl, flow_src(fl), a);
 	csv_text(fp, a, true);
 	csv_number(fp, v[0]);
-	csv_addr(fl, fl->fl_dst, a);
+	csv_addr(fl, flow_dst(fl), a);
 	csv_text(fp, a, true);
 	csv_number(fp, v[1]);
 	csv_number(fp, v[2]);

@@ -758,6 +758,7 @@ decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
 	ds.ds_cur.c_len = caplen < wirelen ? caplen : wirelen;
 	ds.ds_wire = wirelen;
 	ds.ds_pkt = p;
+	ds.ds_tunnels = 0;
 	if (data == NULL)
 		ds.ds_cur.c_len = 0;
 	return decode_link(dlt, &ds);

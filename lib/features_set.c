@@ -319,8 +319,8 @@ put_core(double *o, const struct flow *fl, enum flowid_profile prof)
 	bool		own = prof == FLOWID_PROFILE_FLOWIDD;
 	int64_t		dur = fs->fs_last;
 
-	o[F_SPORT] = fl->fl_sport;
-	o[F_DPORT] = fl->fl_dport;
+	o[F_SPORT] = flow_sport(fl);
+	o[F_DPORT] = flow_dport(fl);
 	o[F_PROTO] = fl->fl_proto;
 	o[F_DURATION] = (double)dur;
 	o[F_FWD_PKTS] = f->fd_pkts;
@@ -506,7 +506,7 @@ put_extra(double *o, const struct flow *fl)
 	o[F_TTL + 1] = fs->fs_dir[FLOW_BWD].fd_pkts ?
 	    fs->fs_dir[FLOW_BWD].fd_ttl : 0;
 	o[F_HANDSHAKE] = (fs->fs_bits & FLOW_STATS_HANDSHAKE) != 0;
-	o[F_SERVER_PORT] = fl->fl_dport;
+	o[F_SERVER_PORT] = flow_dport(fl);
 	o[F_IPVER] = fl->fl_ipver;
 }
 

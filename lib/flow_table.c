@@ -2,22 +2,25 @@
 /*
  * The flow table.
  *
- * Design: a chained hash table of struct flow, sized once for max_flows
- * (the bucket array is calloc'ed, so pages no flow hashes to are never
- * touched).  The key orders the two (address, port) ends, so both
- * directions of a flow build the same key, and the hash is seeded at
- * start so an attacker cannot aim packets at one chain.
+ * Design: a chained hash table of flows, whose slots come from a pool
+ * (flow_pool.c) reserved for max_flows, so chains and lists link 32-bit
+ * slot numbers.  The bucket array is sized once for max_flows.  The key
+ * orders the two (address, port) ends, so both directions of a flow
+ * build the same key, and the hash is seeded at start so an attacker
+ * cannot aim packets at one chain.
  *
- * Every flow also sits on two intrusive lists, so expiry never scans:
- * - the last-seen list (fl_lprev/fl_lnext), oldest first, moved to the
- *   tail on every packet: its head is the next idle timeout and the
- *   eviction victim when the table is full;
- * - the start list (fl_sprev/fl_snext), in creation order: its head is
- *   the next active timeout.  A TCP flow that has seen both FINs leaves
- *   the start list for the closing list (same links), ordered by the end
- *   of its linger.
- * flow_table_expire() pops from the list heads only while they are due,
- * so its cost is proportional to the flows it ends.
+ * Every flow also sits on one intrusive list (fl_lprev/fl_lnext), so
+ * expiry never scans:
+ * - the last-seen list, oldest first, a flow moved to the tail on every
+ *   packet: its head is the next idle timeout and the eviction victim
+ *   when the table is full;
+ * - the closing list, for TCP flows that have seen both FINs, ordered
+ *   the same way: its head is the next end of a linger.
+ * An active flow reaching the active timeout is cut when its next packet
+ * arrives, or by the expiry pass if it reaches the head of its list
+ * first; both give the same pieces.  flow_table_expire() pops from the
+ * list heads only while they are due, so its cost is proportional to
+ * the flows it ends.
  *
  * The life cycle differs per profile: flowidd's own rules (initiator is
  * forward, RST ends, both FINs end after a linger, idle and active
@@ -29,80 +32,71 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow_pool.h"
 #include "flow_table.h"
 
 struct flow_list {
-	struct flow	*fli_head;
-	struct flow	*fli_tail;
+	uint32_t	fli_head;
+	uint32_t	fli_tail;
 };
 
 struct flow_table {
 	struct flow_table_conf	 ft_conf;
-	struct flow		**ft_buckets;
+	struct flow_pool	*ft_pool;
+	uint32_t		*ft_buckets;	/* slot numbers */
 	size_t			 ft_mask;
 	size_t			 ft_count;
-	uint64_t		 ft_seq;
-	struct flow_list	 ft_seen;	/* fl_lprev/fl_lnext */
-	struct flow_list	 ft_start;	/* fl_sprev/fl_snext */
-	struct flow_list	 ft_closing;	/* fl_sprev/fl_snext */
+	uint64_t		 ft_seq;	/* flows created */
+	struct flow_list	 ft_seen;
+	struct flow_list	 ft_closing;
 };
 
-/* List helpers; "s" lists use the fl_s* links, the seen list fl_l*. */
-static void
-slist_append(struct flow_list *l, struct flow *fl)
+/* Slot numbers and flows, both ways. */
+static inline struct flow *
+ft_at(const struct flow_table *ft, uint32_t i)
 {
-	fl->fl_snext = NULL;
-	fl->fl_sprev = l->fli_tail;
-	if (l->fli_tail != NULL)
-		l->fli_tail->fl_snext = fl;
-	else
-		l->fli_head = fl;
-	l->fli_tail = fl;
+	return i == FLOW_NIL ? NULL : flow_pool_at(ft->ft_pool, i);
+}
+
+static inline uint32_t
+ft_idx(const struct flow_table *ft, const struct flow *fl)
+{
+	return flow_pool_index(ft->ft_pool, fl);
 }
 
 static void
-slist_remove(struct flow_list *l, struct flow *fl)
+list_append(struct flow_table *ft, struct flow_list *l, struct flow *fl)
 {
-	if (fl->fl_sprev != NULL)
-		fl->fl_sprev->fl_snext = fl->fl_snext;
-	else
-		l->fli_head = fl->fl_snext;
-	if (fl->fl_snext != NULL)
-		fl->fl_snext->fl_sprev = fl->fl_sprev;
-	else
-		l->fli_tail = fl->fl_sprev;
-}
+	uint32_t	i = ft_idx(ft, fl);
 
-static void
-llist_append(struct flow_list *l, struct flow *fl)
-{
-	fl->fl_lnext = NULL;
+	fl->fl_lnext = FLOW_NIL;
 	fl->fl_lprev = l->fli_tail;
-	if (l->fli_tail != NULL)
-		l->fli_tail->fl_lnext = fl;
+	if (l->fli_tail != FLOW_NIL)
+		ft_at(ft, l->fli_tail)->fl_lnext = i;
 	else
-		l->fli_head = fl;
-	l->fli_tail = fl;
+		l->fli_head = i;
+	l->fli_tail = i;
 }
 
 static void
-llist_remove(struct flow_list *l, struct flow *fl)
+list_remove(struct flow_table *ft, struct flow_list *l, struct flow *fl)
 {
-	if (fl->fl_lprev != NULL)
-		fl->fl_lprev->fl_lnext = fl->fl_lnext;
+	if (fl->fl_lprev != FLOW_NIL)
+		ft_at(ft, fl->fl_lprev)->fl_lnext = fl->fl_lnext;
 	else
 		l->fli_head = fl->fl_lnext;
-	if (fl->fl_lnext != NULL)
-		fl->fl_lnext->fl_lprev = fl->fl_lprev;
+	if (fl->fl_lnext != FLOW_NIL)
+		ft_at(ft, fl->fl_lnext)->fl_lprev = fl->fl_lprev;
 	else
 		l->fli_tail = fl->fl_lprev;
 }
 
+/* The list a flow is on: closing once both FINs are seen. */
 static struct flow_list *
-flow_slist(struct flow_table *ft, const struct flow *fl)
+flow_list_of(struct flow_table *ft, const struct flow *fl)
 {
 	return (fl->fl_tcp & FLOW_TCP_CLOSING) ? &ft->ft_closing :
-	    &ft->ft_start;
+	    &ft->ft_seen;
 }
 
 static int
@@ -156,20 +150,26 @@ flow_table_new(const struct flow_table_conf *conf)
 	struct flow_table	*ft;
 	size_t			 n = 1024;
 
-	if (conf->ftc_max_flows == 0)
+	if (conf->ftc_max_flows == 0 || conf->ftc_max_flows > FLOW_TABLE_MAX)
 		return NULL;
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
 	ft->ft_conf = *conf;
+	ft->ft_seen.fli_head = ft->ft_seen.fli_tail = FLOW_NIL;
+	ft->ft_closing.fli_head = ft->ft_closing.fli_tail = FLOW_NIL;
 
 	/* one bucket per flow at the cap, rounded up to a power of two */
-	while (n < conf->ftc_max_flows && n < ((size_t)1 << 30))
+	while (n < conf->ftc_max_flows)
 		n <<= 1;
-	if ((ft->ft_buckets = calloc(n, sizeof(*ft->ft_buckets))) == NULL) {
-		free(ft);
+	ft->ft_mask = n - 1;
+	ft->ft_buckets = malloc(n * sizeof(*ft->ft_buckets));
+	/* room for the flows ended but not yet given back, too */
+	ft->ft_pool = flow_pool_new(conf->ftc_max_flows + FLOW_TABLE_SPARE);
+	if (ft->ft_buckets == NULL || ft->ft_pool == NULL) {
+		flow_table_free(ft);
 		return NULL;
 	}
-	ft->ft_mask = n - 1;
+	memset(ft->ft_buckets, 0xff, n * sizeof(*ft->ft_buckets));
 	return ft;
 }
 
@@ -178,26 +178,28 @@ flow_table_lookup(struct flow_table *ft, const struct flow_key *k,
     uint64_t h)
 {
 	struct flow	*fl;
+	uint32_t	 i;
 
-	for (fl = ft->ft_buckets[h & ft->ft_mask]; fl != NULL;
-	    fl = fl->fl_hnext)
-		if (fl->fl_hash == (uint32_t)h &&
-		    memcmp(&fl->fl_key, k, sizeof(*k)) == 0)
+	for (i = ft->ft_buckets[h & ft->ft_mask]; i != FLOW_NIL;
+	    i = fl->fl_hnext) {
+		fl = ft_at(ft, i);
+		if (memcmp(&fl->fl_key, k, sizeof(*k)) == 0)
 			return fl;
+	}
 	return NULL;
 }
 
 static void
 flow_table_unlink(struct flow_table *ft, struct flow *fl)
 {
-	struct flow	**pp;
+	uint32_t	*pp, i = ft_idx(ft, fl);
+	uint64_t	 h = flow_key_hash(&fl->fl_key, ft->ft_conf.ftc_seed);
 
-	for (pp = &ft->ft_buckets[fl->fl_hash & ft->ft_mask]; *pp != fl;
-	    pp = &(*pp)->fl_hnext)
+	for (pp = &ft->ft_buckets[h & ft->ft_mask]; *pp != i;
+	    pp = &ft_at(ft, *pp)->fl_hnext)
 		;
 	*pp = fl->fl_hnext;
-	llist_remove(&ft->ft_seen, fl);
-	slist_remove(flow_slist(ft, fl), fl);
+	list_remove(ft, flow_list_of(ft, fl), fl);
 	ft->ft_count--;
 }
 
@@ -213,18 +215,18 @@ flow_table_end(struct flow_table *ft, struct flow *fl, enum flow_end why)
 void
 flow_table_release(struct flow_table *ft, struct flow *fl)
 {
-	(void)ft;
-	free(fl);
+	flow_pool_put(ft->ft_pool, ft_idx(ft, fl));
 }
 
 /* Forward is the initiator (flowidd) or the first packet's sender. */
 static void
 flow_orient(struct flow *fl, const struct pkt *p, bool swap)
 {
-	memcpy(fl->fl_src, swap ? p->pk_dst : p->pk_src, 16);
-	memcpy(fl->fl_dst, swap ? p->pk_src : p->pk_dst, 16);
-	fl->fl_sport = swap ? p->pk_dport : p->pk_sport;
-	fl->fl_dport = swap ? p->pk_sport : p->pk_dport;
+	/* the key's end 0 is the lower (address, port) pair */
+	fl->fl_fwd = addr_port_cmp(p->pk_src, p->pk_sport, p->pk_dst,
+	    p->pk_dport) > 0;
+	if (swap)
+		fl->fl_fwd = !fl->fl_fwd;
 }
 
 static struct flow *
@@ -232,28 +234,28 @@ flow_table_create(struct flow_table *ft, const struct flow_key *k,
     uint64_t h, const struct pkt *p)
 {
 	struct flow	*fl;
+	uint32_t	 i;
 
 	if (ft->ft_count >= ft->ft_conf.ftc_max_flows &&
-	    ft->ft_seen.fli_head != NULL)
-		flow_table_end(ft, ft->ft_seen.fli_head, FLOW_END_EVICT);
-	if ((fl = malloc(sizeof(*fl))) == NULL)
+	    ft->ft_seen.fli_head != FLOW_NIL)
+		flow_table_end(ft, ft_at(ft, ft->ft_seen.fli_head),
+		    FLOW_END_EVICT);
+	if ((i = flow_pool_get(ft->ft_pool)) == FLOW_NIL)
 		return NULL;
+	fl = ft_at(ft, i);
 	memset(fl, 0, offsetof(struct flow, fl_st));
 
 	fl->fl_key = *k;
-	fl->fl_hash = (uint32_t)h;
-	ft->ft_seq++;
-	fl->fl_first = fl->fl_last = p->pk_ts;
 	fl->fl_proto = p->pk_proto;
 	fl->fl_ipver = p->pk_ipver;
 	fl->fl_hasports = p->pk_hasports;
 	flow_stats_init(&fl->fl_st, ft->ft_conf.ftc_profile, p);
 
 	fl->fl_hnext = ft->ft_buckets[h & ft->ft_mask];
-	ft->ft_buckets[h & ft->ft_mask] = fl;
-	llist_append(&ft->ft_seen, fl);
-	slist_append(&ft->ft_start, fl);
+	ft->ft_buckets[h & ft->ft_mask] = i;
+	list_append(ft, &ft->ft_seen, fl);
 	ft->ft_count++;
+	ft->ft_seq++;
 	return fl;
 }
 
@@ -262,23 +264,17 @@ static void
 flow_account(struct flow_table *ft, struct flow *fl, const struct pkt *p,
     int dir)
 {
+	struct flow_list	*l = flow_list_of(ft, fl);
+
 	fl->fl_pkts[dir]++;
 	fl->fl_bytes[dir] += p->pk_iplen;
-	if (p->pk_ts > fl->fl_last)
-		fl->fl_last = p->pk_ts;
-	/* CICFlowMeter times its flows from the first packet read */
-	if (p->pk_ts < fl->fl_first &&
-	    ft->ft_conf.ftc_profile == FLOWID_PROFILE_FLOWIDD)
-		fl->fl_first = p->pk_ts;
+	/* a piece of a flow never spans more than the active timeout */
+	if (p->pk_ts > flow_last(fl))
+		fl->fl_lastoff = (uint32_t)(p->pk_ts - flow_first(fl));
 	flow_stats_add(&fl->fl_st, ft->ft_conf.ftc_profile, p, dir);
 
-	llist_remove(&ft->ft_seen, fl);
-	llist_append(&ft->ft_seen, fl);
-	if (fl->fl_tcp & FLOW_TCP_CLOSING) {
-		/* the linger runs from the last packet: keep the order */
-		slist_remove(&ft->ft_closing, fl);
-		slist_append(&ft->ft_closing, fl);
-	}
+	list_remove(ft, l, fl);
+	list_append(ft, l, fl);
 }
 
 static bool
@@ -299,8 +295,8 @@ pkt_is_synack(const struct pkt *p)
 static int
 flow_dir_endpoint(const struct flow *fl, const struct pkt *p)
 {
-	if (memcmp(p->pk_src, fl->fl_src, 16) == 0 &&
-	    p->pk_sport == fl->fl_sport)
+	if (memcmp(p->pk_src, flow_src(fl), 16) == 0 &&
+	    p->pk_sport == flow_sport(fl))
 		return FLOW_FWD;
 	return FLOW_BWD;
 }
@@ -316,12 +312,12 @@ flow_due(const struct flow_table *ft, const struct flow *fl, uint64_t now)
 	uint64_t	idle_at = UINT64_MAX, active_at = UINT64_MAX;
 
 	if (c->ftc_idle_us != 0)
-		idle_at = fl->fl_last + c->ftc_idle_us;
+		idle_at = flow_last(fl) + c->ftc_idle_us;
 	if (c->ftc_active_us != 0)
-		active_at = fl->fl_first + c->ftc_active_us;
+		active_at = flow_first(fl) + c->ftc_active_us;
 	if ((fl->fl_tcp & FLOW_TCP_CLOSING) &&
-	    fl->fl_last + c->ftc_linger_us < idle_at)
-		idle_at = fl->fl_last + c->ftc_linger_us;
+	    flow_last(fl) + c->ftc_linger_us < idle_at)
+		idle_at = flow_last(fl) + c->ftc_linger_us;
 
 	if (now <= idle_at && now <= active_at)
 		return -1;
@@ -346,15 +342,15 @@ flow_stale_reason(const struct flow_table *ft, const struct flow *fl,
 }
 
 /*
- * Both FINs seen: the flow lingers ftc_linger_us after its last packet
- * so the final ACK stays in it.
+ * Both FINs seen: the flow moves to the closing list and lingers
+ * ftc_linger_us after its last packet so the final ACK stays in it.
  */
 static void
 flow_tcp_closing(struct flow_table *ft, struct flow *fl)
 {
-	slist_remove(&ft->ft_start, fl);
+	list_remove(ft, &ft->ft_seen, fl);
 	fl->fl_tcp |= FLOW_TCP_CLOSING;
-	slist_append(&ft->ft_closing, fl);
+	list_append(ft, &ft->ft_closing, fl);
 }
 
 static int
@@ -407,7 +403,7 @@ flow_table_add_cic_open(struct flow_table *ft, struct flow *fl,
 	bool	legacy = ft->ft_conf.ftc_profile == FLOWID_PROFILE_UNICAUCA;
 	int	dir;
 
-	dir = memcmp(p->pk_src, fl->fl_src, 16) == 0 ? FLOW_FWD : FLOW_BWD;
+	dir = memcmp(p->pk_src, flow_src(fl), 16) == 0 ? FLOW_FWD : FLOW_BWD;
 	if (p->pk_proto == 6 && (p->pk_tcpflags & TCPF_FIN) && !legacy &&
 	    dir == FLOW_FWD) {
 		if (fl->fl_tcp & FLOW_TCP_FIN_FWD)
@@ -436,19 +432,16 @@ static int
 flow_table_add_cic(struct flow_table *ft, struct flow *fl,
     const struct flow_key *k, uint64_t h, const struct pkt *p)
 {
-	struct flow	old;
 	uint64_t	act = ft->ft_conf.ftc_active_us;
+	uint8_t		fwd;
 
-	if (fl != NULL && act != 0 && p->pk_ts > fl->fl_first &&
-	    p->pk_ts - fl->fl_first > act) {
-		memcpy(&old, fl, offsetof(struct flow, fl_st));
+	if (fl != NULL && act != 0 && p->pk_ts > flow_first(fl) &&
+	    p->pk_ts - flow_first(fl) > act) {
+		fwd = fl->fl_fwd;
 		flow_table_end(ft, fl, FLOW_END_ACTIVE);
 		if ((fl = flow_table_create(ft, k, h, p)) == NULL)
 			return -1;
-		memcpy(fl->fl_src, old.fl_src, 16);
-		memcpy(fl->fl_dst, old.fl_dst, 16);
-		fl->fl_sport = old.fl_sport;
-		fl->fl_dport = old.fl_dport;
+		fl->fl_fwd = fwd;
 		flow_account(ft, fl, p, FLOW_FWD);
 		return 0;
 	}
@@ -480,17 +473,16 @@ flow_table_add(struct flow_table *ft, const struct pkt *p)
 size_t
 flow_table_expire(struct flow_table *ft, uint64_t now, size_t max)
 {
-	struct flow_list *lists[3] = {
-		&ft->ft_closing, &ft->ft_start, &ft->ft_seen
-	};
-	size_t	n = 0, i;
-	int	why;
+	struct flow_list *lists[2] = { &ft->ft_closing, &ft->ft_seen };
+	struct flow	*fl;
+	size_t		 n = 0, i;
+	int		 why;
 
-	/* each list's head is its earliest deadline of one kind */
-	for (i = 0; i < 3; i++)
-		while (n < max && lists[i]->fli_head != NULL &&
-		    (why = flow_due(ft, lists[i]->fli_head, now)) >= 0) {
-			flow_table_end(ft, lists[i]->fli_head, why);
+	/* each list is in last-seen order: its head is due first */
+	for (i = 0; i < 2; i++)
+		while (n < max && (fl = ft_at(ft, lists[i]->fli_head)) !=
+		    NULL && (why = flow_due(ft, fl, now)) >= 0) {
+			flow_table_end(ft, fl, why);
 			n++;
 		}
 	return n;
@@ -501,9 +493,8 @@ flow_table_flush(struct flow_table *ft, enum flow_end why)
 {
 	struct flow	*fl;
 
-	/* in creation order, so records come out oldest flow first */
-	while ((fl = ft->ft_start.fli_head) != NULL ||
-	    (fl = ft->ft_closing.fli_head) != NULL)
+	while ((fl = ft_at(ft, ft->ft_seen.fli_head)) != NULL ||
+	    (fl = ft_at(ft, ft->ft_closing.fli_head)) != NULL)
 		flow_table_end(ft, fl, (fl->fl_tcp & FLOW_TCP_CLOSING) ?
 		    FLOW_END_FIN : why);
 }
@@ -520,18 +511,13 @@ flow_table_created(const struct flow_table *ft)
 	return ft->ft_seq;
 }
 
-/* Flows still in the table are freed without a callback: flush first. */
+/* Flows still in the table go with it, without a callback: flush first. */
 void
 flow_table_free(struct flow_table *ft)
 {
-	struct flow	*fl;
-
 	if (ft == NULL)
 		return;
-	while ((fl = ft->ft_seen.fli_head) != NULL) {
-		flow_table_unlink(ft, fl);
-		free(fl);
-	}
+	flow_pool_free(ft->ft_pool);
 	free(ft->ft_buckets);
 	free(ft);
 }

@@ -14,6 +14,9 @@
 
 struct flow_table;
 
+#define FLOW_TABLE_MAX		100000000	/* max_flows at most */
+#define FLOW_TABLE_SPARE	65536	/* ended, not yet released */
+
 /* Called once for every flow that ends; the flow stays valid until
  * flow_table_release().  fl->fl_end holds the reason. */
 typedef void (*flow_end_cb)(struct flow *, void *arg);

@@ -70,6 +70,9 @@ flowid_new(const struct flowid_conf *conf)
 	tc.ftc_profile = conf->fc_profile;
 	tc.ftc_idle_us = conf->fc_idle_us;
 	tc.ftc_active_us = conf->fc_active_us;
+	if (tc.ftc_active_us == 0 ||
+	    tc.ftc_active_us > FLOWID_ACTIVE_S_MAX * 1000000ULL)
+		tc.ftc_active_us = FLOWID_ACTIVE_S_MAX * 1000000ULL;
 	tc.ftc_linger_us = conf->fc_linger_us;
 	tc.ftc_max_flows = conf->fc_max_flows;
 	tc.ftc_seed = conf->fc_seed;

@@ -19,6 +19,9 @@
 
 #define FLOWID_IDLE_US_DEFAULT		60000000ULL
 #define FLOWID_ACTIVE_US_DEFAULT	120000000ULL
+/* A piece of a flow spans at most this: the accumulators keep times as
+ * 32-bit microsecond offsets from its first packet. */
+#define FLOWID_ACTIVE_S_MAX		1800
 #define FLOWID_LINGER_US_DEFAULT	1000000ULL
 #define FLOWID_MAX_FLOWS_DEFAULT	1000000
 #define FLOWID_REORDER_DEFAULT		64	/* packets, offline */

@@ -472,14 +472,14 @@ label_fits(const struct label *lb, const struct flow *fl)
 	if (!label_has_ports(lb->lb_proto))
 		return true;
 
-	same = memcmp(lb->lb_addr[0], fl->fl_src, 16) == 0 &&
-	    lb->lb_port[0] == fl->fl_sport &&
-	    memcmp(lb->lb_addr[1], fl->fl_dst, 16) == 0 &&
-	    lb->lb_port[1] == fl->fl_dport;
-	cross = memcmp(lb->lb_addr[0], fl->fl_dst, 16) == 0 &&
-	    lb->lb_port[0] == fl->fl_dport &&
-	    memcmp(lb->lb_addr[1], fl->fl_src, 16) == 0 &&
-	    lb->lb_port[1] == fl->fl_sport;
+	same = memcmp(lb->lb_addr[0], flow_src(fl), 16) == 0 &&
+	    lb->lb_port[0] == flow_sport(fl) &&
+	    memcmp(lb->lb_addr[1], flow_dst(fl), 16) == 0 &&
+	    lb->lb_port[1] == flow_dport(fl);
+	cross = memcmp(lb->lb_addr[0], flow_dst(fl), 16) == 0 &&
+	    lb->lb_port[0] == flow_dport(fl) &&
+	    memcmp(lb->lb_addr[1], flow_src(fl), 16) == 0 &&
+	    lb->lb_port[1] == flow_sport(fl);
 	return same || cross;
 }
 
@@ -492,9 +492,9 @@ labels_match(const struct labels *ls, const struct flow *fl)
 	int64_t			 ov, best_ov = INT64_MIN;
 	size_t			 i;
 
-	pair_make(&pair, fl->fl_ipver, fl->fl_src, fl->fl_dst);
-	first = fl->fl_first < fl->fl_last ? fl->fl_first : fl->fl_last;
-	last = fl->fl_first < fl->fl_last ? fl->fl_last : fl->fl_first;
+	pair_make(&pair, fl->fl_ipver, flow_src(fl), flow_dst(fl));
+	first = flow_first(fl) < flow_last(fl) ? flow_first(fl) : flow_last(fl);
+	last = flow_first(fl) < flow_last(fl) ? flow_last(fl) : flow_first(fl);
 
 	for (i = labels_lower(ls, &pair); i < ls->ls_n; i++) {
 		lb = &ls->ls_v[i];

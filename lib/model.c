@@ -33,7 +33,7 @@
  * Prediction: margin[c] = base_score + sum of the leaves of class c's
  * trees, added in file order in single precision, then a softmax; this is
  * the order and precision of XGBoost's CPU predictor, so the results match
- * it to the last bit or two.
+ * it (flowid-train --verify compares every row).
  */
 
 #include <errno.h>
@@ -52,17 +52,28 @@
 #define MODEL_MAX_TREES		1000000
 #define MODEL_MAX_TREE_NODES	(1 << 24)
 #define MODEL_DEFAULT_LEFT	0x80000000u	/* in mn_feat */
+#define MODEL_FEAT_MASK		0x7fffffffu
+#define MODEL_MAX_DEPTH		256
+#define MODEL_BLOCK		16	/* rows per pass over the trees */
+#define MODEL_MARGINS		4096	/* floats of margin on the stack */
+
+_Static_assert(MODEL_MARGINS >= MODEL_MAX_CLASSES,
+    "a block must hold at least one row of margins");
 
 /*
- * One node, 16 bytes so four share a cache line.  Children are relative
- * to the tree's first node; the root is never a child, so mn_left == 0
- * marks a leaf.
+ * One node in memory, 12 bytes.  The loader lays each tree out breadth
+ * first, so a node's right child always follows its left one.  A leaf is
+ * a split that always goes right, to itself: its threshold is NaN (no
+ * value is below it), missing values go right, and its "left child" is
+ * the node before it.  A walk is then a fixed number of identical steps
+ * (the tree's depth) with no branch, and rows can walk a tree side by
+ * side.  Indices are relative to the tree's first node, and wrap around
+ * for a tree that is a single leaf.
  */
 struct model_node {
-	uint32_t	mn_left;
-	uint32_t	mn_right;
-	uint32_t	mn_feat;	/* feature index | MODEL_DEFAULT_LEFT */
-	float		mn_value;	/* threshold, or the leaf value */
+	uint32_t	mn_left;	/* left child; a leaf: itself - 1 */
+	uint32_t	mn_feat;	/* feature | MODEL_DEFAULT_LEFT */
+	float		mn_value;	/* threshold; a leaf: NaN */
 };
 
 struct model {
@@ -73,11 +84,22 @@ struct model {
 	size_t		  m_nclasses;
 	float		  m_base;	/* base_score */
 	struct model_node *m_nodes;	/* every tree, one after another */
+	float		 *m_leaf;	/* leaf value of each node, or 0 */
 	size_t		  m_nnodes;
 	size_t		  m_nodecap;
 	size_t		 *m_tree_first;	/* index of each tree's root */
 	uint16_t	 *m_tree_class;
+	uint16_t	 *m_tree_depth;	/* steps from the root to any leaf */
 	size_t		  m_ntrees;
+};
+
+/* A node as the file numbers it, before the breadth-first layout. */
+struct model_fnode {
+	int32_t		fn_left;	/* -1: leaf */
+	int32_t		fn_right;
+	uint32_t	fn_feat;
+	float		fn_value;
+	uint8_t		fn_seen;	/* some node names it as a child */
 };
 
 /* The file being read: one line at a time, with its number for messages. */
@@ -89,8 +111,9 @@ struct model_reader {
 	unsigned long	 mr_lineno;
 	char		*mr_err;
 	size_t		 mr_errlen;
-	uint8_t		*mr_seen;	/* per node of the current tree */
-	size_t		 mr_seencap;
+	struct model_fnode *mr_tree;	/* the tree being read, as filed */
+	uint32_t	*mr_order;	/* breadth-first order of its nodes */
+	size_t		 mr_treecap;
 };
 
 static int
@@ -144,6 +167,17 @@ line_args(const struct model_reader *r, const char *key)
 	return r->mr_line + len + 1;
 }
 
+/* A field ends at the end of the line or at one space before another. */
+static int
+field_end(const char *end)
+{
+	if (*end == '\0')
+		return 0;
+	if (*end != ' ' || end[1] == ' ' || end[1] == '\0')
+		return -1;
+	return 0;
+}
+
 /* Parse one integer field in [lo, hi] and step past it and one space. */
 static int
 scan_long(char **pp, long lo, long hi, long *out)
@@ -157,14 +191,20 @@ scan_long(char **pp, long lo, long hi, long *out)
 	v = strtol(*pp, &end, 10);
 	if (end == *pp || errno != 0 || v < lo || v > hi)
 		return -1;
-	if (*end != ' ' && *end != '\0')
+	if (field_end(end) == -1)
 		return -1;
 	*pp = *end == ' ' ? end + 1 : end;
 	*out = v;
 	return 0;
 }
 
-/* Parse one finite float field and step past it and one space. */
+/*
+ * Parse one finite float field and step past it and one space.
+ * XXX: strtof() follows LC_NUMERIC, so a caller that switches to a locale
+ * with a decimal comma misreads every threshold.  flowidd never calls
+ * setlocale(), and a hand-written parser would have to match strtof's
+ * correct rounding, so the dependence stays, documented in the man page.
+ */
 static int
 scan_float(char **pp, float *out)
 {
@@ -177,7 +217,7 @@ scan_float(char **pp, float *out)
 	v = strtof(*pp, &end);
 	if (end == *pp || errno == ERANGE || !isfinite(v))
 		return -1;
-	if (*end != ' ' && *end != '\0')
+	if (field_end(end) == -1)
 		return -1;
 	*pp = *end == ' ' ? end + 1 : end;
 	*out = v;
@@ -218,8 +258,8 @@ read_names(struct model_reader *r, const char *key, size_t n, char ***out)
 		if (reader_next(r) == -1)
 			return -1;
 		if ((p = line_args(r, key)) == NULL || *p == '\0')
-			return reader_fail(r, "expected '%s NAME' (%zu of %zu)",
-			    key, i + 1, n);
+			return reader_fail(r,
+			    "expected '%s NAME' (%zu of %zu)", key, i + 1, n);
 		if ((names[i] = strdup(p)) == NULL)
 			return reader_fail(r, "out of memory");
 	}
@@ -278,6 +318,7 @@ static int
 grow_nodes(struct model_reader *r, struct model *m, size_t more)
 {
 	struct model_node	*nodes;
+	float			*leaf;
 	size_t			 cap = m->m_nodecap;
 
 	if (m->m_nnodes + more <= cap)
@@ -289,6 +330,9 @@ grow_nodes(struct model_reader *r, struct model *m, size_t more)
 	if ((nodes = realloc(m->m_nodes, cap * sizeof(*nodes))) == NULL)
 		return reader_fail(r, "out of memory");
 	m->m_nodes = nodes;
+	if ((leaf = realloc(m->m_leaf, cap * sizeof(*leaf))) == NULL)
+		return reader_fail(r, "out of memory");
+	m->m_leaf = leaf;
 	m->m_nodecap = cap;
 	return 0;
 }
@@ -300,21 +344,21 @@ claim_child(struct model_reader *r, long i, long c, size_t n)
 	if (c <= i || (size_t)c >= n)
 		return reader_fail(r, "node %ld: child %ld out of range "
 		    "(%ld, %zu)", i, c, i, n);
-	if (r->mr_seen[c])
+	if (r->mr_tree[c].fn_seen)
 		return reader_fail(r, "node %ld: child %ld has two parents",
 		    i, c);
-	r->mr_seen[c] = 1;
+	r->mr_tree[c].fn_seen = 1;
 	return 0;
 }
 
 /* Parse "n F THR L R D V" as node i of a tree of n nodes. */
 static int
-read_node(struct model_reader *r, const struct model *m, long i, size_t n,
-    struct model_node *out)
+read_node(struct model_reader *r, const struct model *m, long i, size_t n)
 {
-	char	*p;
-	long	 feat, left, right, dleft;
-	float	 thr, leaf;
+	struct model_fnode	*out = &r->mr_tree[i];
+	char			*p;
+	long			 feat, left, right, dleft;
+	float			 thr, leaf;
 
 	if (reader_next(r) == -1)
 		return -1;
@@ -334,19 +378,74 @@ read_node(struct model_reader *r, const struct model *m, long i, size_t n,
 
 	if (left == -1 || right == -1 || feat == -1) {
 		if (left != -1 || right != -1 || feat != -1)
-			return reader_fail(r, "node %ld: half leaf, half split",
-			    i);
-		out->mn_left = out->mn_right = out->mn_feat = 0;
-		out->mn_value = leaf;
+			return reader_fail(r,
+			    "node %ld: half leaf, half split", i);
+		out->fn_left = out->fn_right = -1;
+		out->fn_feat = 0;
+		out->fn_value = leaf;
 		return 0;
 	}
 	if (claim_child(r, i, left, n) == -1 ||
 	    claim_child(r, i, right, n) == -1)
 		return -1;
-	out->mn_left = (uint32_t)left;
-	out->mn_right = (uint32_t)right;
-	out->mn_feat = (uint32_t)feat | (dleft ? MODEL_DEFAULT_LEFT : 0);
-	out->mn_value = thr;
+	out->fn_left = (int32_t)left;
+	out->fn_right = (int32_t)right;
+	out->fn_feat = (uint32_t)feat | (dleft ? MODEL_DEFAULT_LEFT : 0);
+	out->fn_value = thr;
+	return 0;
+}
+
+/*
+ * Copy a validated tree of n nodes into m_nodes breadth first: the
+ * children of the node at place p go to the next two free places.
+ * Returns the depth of the deepest leaf.
+ */
+static size_t
+layout_tree(struct model_reader *r, struct model *m, size_t n)
+{
+	struct model_node	*out = m->m_nodes + m->m_nnodes;
+	float			*leaf = m->m_leaf + m->m_nnodes;
+	struct model_fnode	*in;
+	size_t			 head, tail = 1, level_end = 1, depth = 0;
+
+	r->mr_order[0] = 0;
+	for (head = 0; head < tail; head++) {
+		if (head == level_end) {
+			depth++;
+			level_end = tail;
+		}
+		in = &r->mr_tree[r->mr_order[head]];
+		leaf[head] = 0;
+		if (in->fn_left == -1) {
+			out[head].mn_left = (uint32_t)head - 1;
+			out[head].mn_feat = 0;
+			out[head].mn_value = NAN;
+			leaf[head] = in->fn_value;
+			continue;
+		}
+		out[head].mn_left = (uint32_t)tail;
+		out[head].mn_feat = in->fn_feat;
+		out[head].mn_value = in->fn_value;
+		r->mr_order[tail++] = (uint32_t)in->fn_left;
+		r->mr_order[tail++] = (uint32_t)in->fn_right;
+	}
+	m->m_nnodes += n;
+	return depth;
+}
+
+static int
+grow_scratch(struct model_reader *r, size_t n)
+{
+	if (n <= r->mr_treecap)
+		return 0;
+	free(r->mr_tree);
+	free(r->mr_order);
+	r->mr_treecap = 0;
+	r->mr_tree = malloc(n * sizeof(*r->mr_tree));
+	r->mr_order = malloc(n * sizeof(*r->mr_order));
+	if (r->mr_tree == NULL || r->mr_order == NULL)
+		return reader_fail(r, "out of memory");
+	r->mr_treecap = n;
 	return 0;
 }
 
@@ -355,6 +454,7 @@ read_tree(struct model_reader *r, struct model *m, size_t t)
 {
 	char	*p;
 	long	 cls, n, i;
+	size_t	 depth;
 
 	if (reader_next(r) == -1)
 		return -1;
@@ -365,31 +465,27 @@ read_tree(struct model_reader *r, struct model *m, size_t t)
 		return reader_fail(r, "tree %zu: bad class index", t);
 	if (scan_long(&p, 1, MODEL_MAX_TREE_NODES, &n) == -1 || *p != '\0')
 		return reader_fail(r, "tree %zu: bad node count", t);
-
-	if ((size_t)n > r->mr_seencap) {
-		free(r->mr_seen);
-		r->mr_seencap = 0;
-		if ((r->mr_seen = malloc((size_t)n)) == NULL)
-			return reader_fail(r, "out of memory");
-		r->mr_seencap = (size_t)n;
-	}
-	memset(r->mr_seen, 0, (size_t)n);
-	if (grow_nodes(r, m, (size_t)n) == -1)
+	if (grow_scratch(r, (size_t)n) == -1 ||
+	    grow_nodes(r, m, (size_t)n) == -1)
 		return -1;
-	m->m_tree_first[t] = m->m_nnodes;
-	m->m_tree_class[t] = (uint16_t)cls;
+	memset(r->mr_tree, 0, (size_t)n * sizeof(*r->mr_tree));
 
 	for (i = 0; i < n; i++)
-		if (read_node(r, m, i, (size_t)n,
-		    &m->m_nodes[m->m_nnodes + i]) == -1)
+		if (read_node(r, m, i, (size_t)n) == -1)
 			return -1;
 
 	/* child > parent and one parent each: only reachability is left */
 	for (i = 1; i < n; i++)
-		if (!r->mr_seen[i])
+		if (!r->mr_tree[i].fn_seen)
 			return reader_fail(r, "tree %zu: node %ld unreachable",
 			    t, i);
-	m->m_nnodes += (size_t)n;
+
+	m->m_tree_first[t] = m->m_nnodes;
+	m->m_tree_class[t] = (uint16_t)cls;
+	if ((depth = layout_tree(r, m, (size_t)n)) > MODEL_MAX_DEPTH)
+		return reader_fail(r, "tree %zu: deeper than %d", t,
+		    MODEL_MAX_DEPTH);
+	m->m_tree_depth[t] = (uint16_t)depth;
 	return 0;
 }
 
@@ -403,7 +499,9 @@ read_trees(struct model_reader *r, struct model *m)
 		return -1;
 	m->m_tree_first = calloc(m->m_ntrees, sizeof(*m->m_tree_first));
 	m->m_tree_class = calloc(m->m_ntrees, sizeof(*m->m_tree_class));
-	if (m->m_tree_first == NULL || m->m_tree_class == NULL)
+	m->m_tree_depth = calloc(m->m_ntrees, sizeof(*m->m_tree_depth));
+	if (m->m_tree_first == NULL || m->m_tree_class == NULL ||
+	    m->m_tree_depth == NULL)
 		return reader_fail(r, "out of memory");
 
 	for (t = 0; t < m->m_ntrees; t++)
@@ -455,7 +553,8 @@ model_load(const char *path, char *errbuf, size_t errlen)
 	fclose(r.mr_fp);
  out:
 	free(r.mr_line);
-	free(r.mr_seen);
+	free(r.mr_tree);
+	free(r.mr_order);
 	if (rc == -1) {
 		model_free(m);
 		return NULL;
@@ -484,8 +583,10 @@ model_free(struct model *m)
 	free_names(m->m_features, m->m_nfeatures);
 	free_names(m->m_classes, m->m_nclasses);
 	free(m->m_nodes);
+	free(m->m_leaf);
 	free(m->m_tree_first);
 	free(m->m_tree_class);
+	free(m->m_tree_depth);
 	free(m);
 }
 
@@ -519,22 +620,20 @@ model_class_name(const struct model *m, size_t i)
 	return i < m->m_nclasses ? m->m_classes[i] : NULL;
 }
 
-/* Walk one tree for one row; returns the leaf value. */
-static inline float
-tree_eval(const struct model_node *t, const float *x)
+/*
+ * One step down the tree for one row.  x < thr is false for a NaN x, so
+ * "go left" is (x < thr) or (x is NaN and missing goes left).  No branch:
+ * half of them would be guessed wrong.
+ */
+static inline uint32_t
+tree_step(const struct model_node *n, const float *x)
 {
-	const struct model_node	*n = t;
-	float			 v;
+	float		v = x[n->mn_feat & MODEL_FEAT_MASK];
+	uint32_t	left;
 
-	while (n->mn_left != 0) {
-		v = x[n->mn_feat & ~MODEL_DEFAULT_LEFT];
-		if (isnan(v))
-			n = t + ((n->mn_feat & MODEL_DEFAULT_LEFT) ?
-			    n->mn_left : n->mn_right);
-		else
-			n = t + (v < n->mn_value ? n->mn_left : n->mn_right);
-	}
-	return n->mn_value;
+	left = (uint32_t)(v < n->mn_value) |
+	    ((uint32_t)isnan(v) & (n->mn_feat >> 31));
+	return n->mn_left + (left ^ 1);
 }
 
 /*
@@ -566,24 +665,58 @@ softmax_top(const float *margin, size_t k, uint16_t *cls)
 	return ebest / (float)sum;
 }
 
+/*
+ * Walk tree t for the nb rows at x, all rows one level at a time, and add
+ * each row's leaf to its margin of class c (margin holds k per row).  The
+ * rows' walks do not depend on each other, so the CPU overlaps them.
+ */
+static void
+tree_block(const struct model *m, size_t t, const float *x, size_t nb,
+    float *margin)
+{
+	const struct model_node	*tree = m->m_nodes + m->m_tree_first[t];
+	const float		*leaf = m->m_leaf + m->m_tree_first[t];
+	const size_t		 nf = m->m_nfeatures, k = m->m_nclasses;
+	uint32_t		 pos[MODEL_BLOCK] = { 0 };
+	size_t			 b, d;
+
+	for (d = 0; d < m->m_tree_depth[t]; d++)
+		for (b = 0; b < nb; b++)
+			pos[b] = tree_step(tree + pos[b], x + b * nf);
+	for (b = 0; b < nb; b++)
+		margin[b * k + m->m_tree_class[t]] += leaf[pos[b]];
+}
+
+/*
+ * Rows go through the trees in blocks: each tree is walked for every row
+ * of the block before the next tree, so the tree stays in cache.  Each
+ * row still adds its trees in file order, as XGBoost does.  The margins
+ * live on the stack (16 KB): fewer rows per block when there are many
+ * classes.
+ */
 int
 model_predict(const struct model *m, const float *x, size_t nrows,
     uint16_t *cls, float *prob)
 {
-	float	margin[MODEL_MAX_CLASSES];
-	size_t	r, t, c;
+	float	margin[MODEL_MARGINS];
+	size_t	k, block, r, b, nb, t;
 
 	if (m == NULL || (nrows > 0 && (x == NULL || cls == NULL ||
 	    prob == NULL)))
 		return -1;
+	k = m->m_nclasses;
+	block = MODEL_MARGINS / k < MODEL_BLOCK ? MODEL_MARGINS / k :
+	    MODEL_BLOCK;
 
-	for (r = 0; r < nrows; r++, x += m->m_nfeatures) {
-		for (c = 0; c < m->m_nclasses; c++)
-			margin[c] = m->m_base;
+	for (r = 0; r < nrows; r += nb) {
+		nb = nrows - r < block ? nrows - r : block;
+		for (b = 0; b < nb * k; b++)
+			margin[b] = m->m_base;
 		for (t = 0; t < m->m_ntrees; t++)
-			margin[m->m_tree_class[t]] += tree_eval(m->m_nodes +
-			    m->m_tree_first[t], x);
-		prob[r] = softmax_top(margin, m->m_nclasses, &cls[r]);
+			tree_block(m, t, x + r * m->m_nfeatures, nb, margin);
+		for (b = 0; b < nb; b++)
+			prob[r + b] = softmax_top(margin + b * k, k,
+			    &cls[r + b]);
 	}
 	return 0;
 }

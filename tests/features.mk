@@ -14,6 +14,4 @@ check-features: $(B)/flowidd
 oracle-check: $(B)/flowidd
 	python3 tests/oracle_check.py $(B)/flowidd $(SHARED)
 
-CHECKS	+= check-features oracle-check
-
 .PHONY: check-features oracle-check

@@ -103,14 +103,12 @@ flow_udp(struct flow *fl, enum flowid_profile prof, uint64_t dt)
 {
 	struct pkt	p;
 	int		i;
+	uint8_t		src[16], dst[16];
 
 	memset(fl, 0, sizeof(*fl));
-	fl->fl_proto = 17;
-	fl->fl_ipver = 4;
-	addr4(fl->fl_src, 192, 0, 2, 1);
-	addr4(fl->fl_dst, 198, 51, 100, 2);
-	fl->fl_sport = 5000;
-	fl->fl_dport = 6000;
+	addr4(src, 192, 0, 2, 1);
+	addr4(dst, 198, 51, 100, 2);
+	flow_set_endpoints(fl, 4, 17, src, 5000, dst, 6000);
 	for (i = 0; i < 2; i++) {
 		memset(&p, 0, sizeof(p));
 		p.pk_ts = T0 + (uint64_t)i * dt;
@@ -123,8 +121,7 @@ flow_udp(struct flow *fl, enum flowid_profile prof, uint64_t dt)
 			flow_stats_init(&fl->fl_st, prof, &p);
 		flow_stats_add(&fl->fl_st, prof, &p, FLOW_FWD);
 	}
-	fl->fl_first = T0;
-	fl->fl_last = T0 + dt;
+	flow_set_times(fl, T0, T0 + dt);
 }
 
 static void
@@ -255,13 +252,12 @@ test_row_nan(void **state)
 	struct sink	s;
 	char		*out, *f[MAXF];
 	int		i;
+	uint8_t		a[16];
 
 	(void)state;
 	memset(&fl, 0, sizeof(fl));
-	fl.fl_proto = 6;
-	fl.fl_ipver = 4;
-	addr4(fl.fl_src, 192, 168, 0, 103);
-	addr4(fl.fl_dst, 192, 168, 0, 103);
+	addr4(a, 192, 168, 0, 103);
+	flow_set_endpoints(&fl, 4, 6, a, 0, a, 0);
 	for (i = 0; i < 2; i++) {
 		memset(&p, 0, sizeof(p));
 		p.pk_ts = T0;
@@ -294,15 +290,13 @@ test_flow_id(void **state)
 {
 	struct flow	fl;
 	char		id[128];
+	uint8_t		a[16], b[16];
 
 	(void)state;
 	memset(&fl, 0, sizeof(fl));
-	fl.fl_proto = 6;
-	fl.fl_ipver = 4;
-	addr4(fl.fl_src, 10, 200, 7, 7);
-	addr4(fl.fl_dst, 172, 19, 1, 46);
-	fl.fl_sport = 3128;
-	fl.fl_dport = 52422;
+	addr4(a, 10, 200, 7, 7);
+	addr4(b, 172, 19, 1, 46);
+	flow_set_endpoints(&fl, 4, 6, a, 3128, b, 52422);
 	assert_int_equal(csv_flow_id(&fl, FLOWID_PROFILE_UNICAUCA, id,
 	    sizeof(id)), 0);
 	assert_string_equal(id, "172.19.1.46-10.200.7.7-52422-3128-6");
@@ -311,23 +305,19 @@ test_flow_id(void **state)
 	assert_string_equal(id, "10.200.7.7-172.19.1.46-3128-52422-6");
 
 	/* 192.168.170.8 before .20: the last byte decides */
-	addr4(fl.fl_src, 192, 168, 170, 20);
-	addr4(fl.fl_dst, 192, 168, 170, 8);
-	fl.fl_sport = 53;
-	fl.fl_dport = 32795;
-	fl.fl_proto = 17;
+	addr4(a, 192, 168, 170, 20);
+	addr4(b, 192, 168, 170, 8);
+	flow_set_endpoints(&fl, 4, 17, a, 53, b, 32795);
 	assert_int_equal(csv_flow_id(&fl, FLOWID_PROFILE_UNICAUCA, id,
 	    sizeof(id)), 0);
 	assert_string_equal(id, "192.168.170.8-192.168.170.20-32795-53-17");
 
 	/* IPv6, flowidd */
-	memset(fl.fl_src, 0, 16);
-	memset(fl.fl_dst, 0, 16);
-	fl.fl_src[0] = 0x20, fl.fl_src[1] = 0x01, fl.fl_src[2] = 0x0d;
-	fl.fl_src[3] = 0xb8, fl.fl_src[15] = 1;
-	fl.fl_dst[0] = 0x20, fl.fl_dst[1] = 0x01, fl.fl_dst[2] = 0x0d;
-	fl.fl_dst[3] = 0xb8, fl.fl_dst[15] = 2;
-	fl.fl_ipver = 6;
+	memset(a, 0, 16);
+	memset(b, 0, 16);
+	a[0] = 0x20, a[1] = 0x01, a[2] = 0x0d, a[3] = 0xb8, a[15] = 1;
+	b[0] = 0x20, b[1] = 0x01, b[2] = 0x0d, b[3] = 0xb8, b[15] = 2;
+	flow_set_endpoints(&fl, 6, 17, a, 53, b, 32795);
 	assert_int_equal(csv_flow_id(&fl, FLOWID_PROFILE_FLOWIDD, id,
 	    sizeof(id)), 0);
 	assert_string_equal(id, "2001:db8::1-2001:db8::2-53-32795-17");

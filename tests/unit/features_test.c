@@ -780,16 +780,10 @@ flow_build(struct flow *fl, enum flowid_profile prof, const struct tpkt *v,
 {
 	struct pkt	p;
 	size_t		i;
+	uint8_t		a[16] = { 192, 0, 2, 1 }, b[16] = { 198, 51, 100, 2 };
 
 	memset(fl, 0, sizeof(*fl));
-	fl->fl_proto = proto;
-	fl->fl_ipver = 4;
-	fl->fl_sport = sport;
-	fl->fl_dport = dport;
-	fl->fl_src[0] = 192, fl->fl_src[1] = 0, fl->fl_src[2] = 2;
-	fl->fl_src[3] = 1;
-	fl->fl_dst[0] = 198, fl->fl_dst[1] = 51, fl->fl_dst[2] = 100;
-	fl->fl_dst[3] = 2;
+	flow_set_endpoints(fl, 4, proto, a, sport, b, dport);
 
 	for (i = 0; i < n; i++) {
 		memset(&p, 0, sizeof(p));

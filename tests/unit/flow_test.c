@@ -136,8 +136,8 @@ test_end_fin(void **state)
 	assert_int_equal(f->fl_pkts[FLOW_BWD], 4);
 	assert_int_equal(f->fl_bytes[FLOW_FWD], 40 * 4 + 100);
 	assert_int_equal(f->fl_bytes[FLOW_BWD], 40 * 4 + 500);
-	assert_int_equal(f->fl_last - f->fl_first, 700);
-	assert_int_equal(f->fl_sport, 40000);
+	assert_int_equal(flow_last(f) - flow_first(f), 700);
+	assert_int_equal(flow_sport(f), 40000);
 	flowid_finish(fi, FLOW_END_EOF);
 	assert_int_equal(seen.sn_flows[1].fl_end, FLOW_END_EOF);
 	flowid_free(fi);
@@ -169,8 +169,8 @@ test_direction_synack(void **state)
 	tcp(fi, 10, 1, 0x10, 0);
 	flowid_finish(fi, FLOW_END_EOF);
 	f = &seen.sn_flows[0];
-	assert_int_equal(f->fl_sport, 40000);
-	assert_int_equal(f->fl_dport, 80);
+	assert_int_equal(flow_sport(f), 40000);
+	assert_int_equal(flow_dport(f), 80);
 	assert_int_equal(f->fl_pkts[FLOW_FWD], 1);
 	assert_int_equal(f->fl_pkts[FLOW_BWD], 1);
 	flowid_free(fi);
@@ -196,9 +196,9 @@ test_reorder(void **state)
 	flowid_finish(fi, FLOW_END_EOF);
 	assert_int_equal(seen.sn_n, 1);
 	f = &seen.sn_flows[0];
-	assert_int_equal(f->fl_sport, 40000);
-	assert_int_equal(f->fl_first, 0);
-	assert_int_equal(f->fl_last, 1500);
+	assert_int_equal(flow_sport(f), 40000);
+	assert_int_equal(flow_first(f), 0);
+	assert_int_equal(flow_last(f), 1500);
 	assert_int_equal(flowid_counters(fi)->fc_disorder, 1);
 	flowid_free(fi);
 }
@@ -266,7 +266,7 @@ test_evict(void **state)
 	udp(fi, 30, A, 5, B, 6);		/* evicts 3 -> 4 */
 	assert_int_equal(seen.sn_n, 1);
 	assert_int_equal(seen.sn_flows[0].fl_end, FLOW_END_EVICT);
-	assert_int_equal(seen.sn_flows[0].fl_sport, 3);
+	assert_int_equal(flow_sport(&seen.sn_flows[0]), 3);
 	assert_int_equal(flowid_active(fi), 2);
 	flowid_finish(fi, FLOW_END_EOF);
 	fc = flowid_counters(fi);
@@ -313,7 +313,7 @@ test_fragments_any_order(void **state)
 	f = &seen.sn_flows[0];
 	assert_int_equal(f->fl_pkts[FLOW_FWD], 3);
 	assert_int_equal(f->fl_bytes[FLOW_FWD], 3 * 1500);
-	assert_int_equal(f->fl_sport, 5000);
+	assert_int_equal(flow_sport(f), 5000);
 	assert_int_equal(flowid_counters(fi)->fc_decoded, 3);
 	flowid_free(fi);
 }

@@ -69,15 +69,13 @@ static void
 flow4(struct flow *fl, uint8_t proto, const int *src, uint16_t sport,
     const int *dst, uint16_t dport, uint64_t first_ms, uint64_t last_ms)
 {
+	uint8_t	a[16], b[16];
+
 	memset(fl, 0, sizeof(*fl));
-	fl->fl_proto = proto;
-	fl->fl_ipver = 4;
-	addr4(fl->fl_src, src[0], src[1], src[2], src[3]);
-	addr4(fl->fl_dst, dst[0], dst[1], dst[2], dst[3]);
-	fl->fl_sport = sport;
-	fl->fl_dport = dport;
-	fl->fl_first = first_ms * 1000;
-	fl->fl_last = last_ms * 1000;
+	addr4(a, src[0], src[1], src[2], src[3]);
+	addr4(b, dst[0], dst[1], dst[2], dst[3]);
+	flow_set_endpoints(fl, 4, proto, a, sport, b, dport);
+	flow_set_times(fl, first_ms * 1000, last_ms * 1000);
 }
 
 static struct labels *
@@ -183,19 +181,13 @@ test_match_ipv6(void **state)
 	struct labels		*ls = load_ok();
 	const struct label	*lb;
 	struct flow		 fl;
+	uint8_t			 a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	uint8_t			 b[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 
 	(void)state;
 	memset(&fl, 0, sizeof(fl));
-	fl.fl_proto = 6;
-	fl.fl_ipver = 6;
-	fl.fl_src[0] = 0x20, fl.fl_src[1] = 0x01, fl.fl_src[2] = 0x0d;
-	fl.fl_src[3] = 0xb8, fl.fl_src[15] = 2;
-	memcpy(fl.fl_dst, fl.fl_src, 16);
-	fl.fl_dst[15] = 1;
-	fl.fl_sport = 443;
-	fl.fl_dport = 40000;
-	fl.fl_first = 2000600000;
-	fl.fl_last = 2000700000;
+	flow_set_endpoints(&fl, 6, 6, a, 443, b, 40000);
+	flow_set_times(&fl, 2000600000, 2000700000);
 	assert_non_null(lb = labels_match(ls, &fl));
 	assert_string_equal(lb->lb_name, "TLS");
 	assert_string_equal(lb->lb_confidence, "Match by port");

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * lib/model.c: loading the NAME.model sidecar (every way a file can be
+ * wrong must fail with a message naming the file), and prediction on a
+ * hand-made model whose margins are worked out below.  Agreement with
+ * libxgboost on trained models is checked by flowid-train --verify.
+ */
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "model.h"
+
+/*
+ * Three classes, two features a and b.  Tree 1 is numbered depth first
+ * (not as the trainer writes it) to exercise the loader's re-layout.
+ *   X: 0.5 + (a < 10 or a missing ? 1 : -1)
+ *   Y: 0.5 + (b < 5 ? (a < 20 ? 0.5 : -0.5) : 2), missing b and a go right
+ *   Z: 0.5 + 0.25
+ */
+static const char good[] =
+    "flowid-model 1\n"
+    "profile unicauca\n"
+    "features 2\n"
+    "feature a\n"
+    "feature b\n"
+    "classes 3\n"
+    "class X\n"
+    "class Y\n"
+    "class Z\n"
+    "summary hand-made for model_test\n"
+    "base_score 0.5\n"
+    "trees 3\n"
+    "tree 0 3\n"
+    "n 0 10 1 2 1 0\n"
+    "n -1 0 -1 -1 0 1\n"
+    "n -1 0 -1 -1 0 -1\n"
+    "tree 1 5\n"
+    "n 1 5 1 4 0 0\n"
+    "n 0 20 2 3 0 0\n"
+    "n -1 0 -1 -1 0 0.5\n"
+    "n -1 0 -1 -1 0 -0.5\n"
+    "n -1 0 -1 -1 0 2\n"
+    "tree 2 1\n"
+    "n -1 0 -1 -1 0 0.25\n"
+    "end\n";
+
+static char	tmpdir[] = "/tmp/model_test.XXXXXX";
+static char	path[512];
+
+static const char *
+write_model(const char *text, size_t len)
+{
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/m.model", tmpdir);
+	assert_non_null(fp = fopen(path, "w"));
+	if (len > 0)
+		assert_int_equal(fwrite(text, len, 1, fp), 1);
+	assert_int_equal(fclose(fp), 0);
+	return path;
+}
+
+/* good with the first occurrence of from replaced by to */
+static const char *
+write_edited(const char *from, const char *to)
+{
+	char	buf[sizeof(good) + 256];
+	char	*at = strstr(good, from);
+	size_t	pre;
+
+	assert_non_null(at);
+	pre = (size_t)(at - good);
+	assert_true(pre + strlen(to) + strlen(at + strlen(from)) <
+	    sizeof(buf));
+	memcpy(buf, good, pre);
+	strcpy(buf + pre, to);
+	strcat(buf, at + strlen(from));
+	return write_model(buf, strlen(buf));
+}
+
+/* Load must fail, with the file and the expected words in the message. */
+static void
+assert_rejected(const char *file, const char *words)
+{
+	struct model	*m;
+	char		 err[256] = "untouched";
+
+	m = model_load(file, err, sizeof(err));
+	if (m != NULL)
+		fail_msg("%s loaded; expected '%s'", file, words);
+	if (strstr(err, file) != err || strstr(err, words) == NULL)
+		fail_msg("message '%s' lacks '%s' or the file name", err,
+		    words);
+}
+
+static void
+test_load_good(void **state)
+{
+	struct model	*m;
+	char		 err[256];
+
+	(void)state;
+	m = model_load(write_model(good, strlen(good)), err, sizeof(err));
+	if (m == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(model_profile(m), "unicauca");
+	assert_int_equal(model_nfeatures(m), 2);
+	assert_string_equal(model_feature_name(m, 1), "b");
+	assert_null(model_feature_name(m, 2));
+	assert_int_equal(model_nclasses(m), 3);
+	assert_string_equal(model_class_name(m, 2), "Z");
+	assert_null(model_class_name(m, 3));
+	model_free(m);
+}
+
+static double
+share(double top, double o1, double o2)
+{
+	return 1 / (1 + exp(o1 - top) + exp(o2 - top));
+}
+
+static void
+test_predict(void **state)
+{
+	struct model	*m;
+	char		 err[256];
+	const float	 x[] = {
+		0, 0,		/* X 1.5, Y 1.0, Z 0.75 */
+		15, 0,		/* X -0.5, Y 1.0, Z 0.75 */
+		NAN, NAN,	/* X 1.5, Y 2.5, Z 0.75 */
+		30, 1,		/* X -0.5, Y 0.0, Z 0.75 */
+		10, 5,		/* thresholds are strict: X -0.5, Y 2.5 */
+	};
+	const uint16_t	 want[] = { 0, 1, 1, 2, 1 };
+	const double	 wantp[] = {
+		share(1.5, 1.0, 0.75), share(1.0, -0.5, 0.75),
+		share(2.5, 1.5, 0.75), share(0.75, -0.5, 0.0),
+		share(2.5, -0.5, 0.75),
+	};
+	uint16_t	 cls[5];
+	float		 prob[5];
+	size_t		 i;
+
+	(void)state;
+	assert_non_null(m = model_load(write_model(good, strlen(good)), err,
+	    sizeof(err)));
+	assert_int_equal(model_predict(m, x, 5, cls, prob), 0);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(cls[i], want[i]);
+		assert_float_equal(prob[i], wantp[i], 1e-6);
+	}
+
+	/* one row at a time gives the same as a block */
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(model_predict(m, x + 2 * i, 1, cls, prob), 0);
+		assert_int_equal(cls[0], want[i]);
+	}
+	assert_int_equal(model_predict(m, x, 0, NULL, NULL), 0);
+	assert_int_equal(model_predict(m, NULL, 1, cls, prob), -1);
+	assert_int_equal(model_predict(NULL, x, 1, cls, prob), -1);
+	model_free(m);
+}
+
+/* Every proper prefix of a good file is a truncated file. */
+static void
+test_truncated(void **state)
+{
+	size_t	len;
+
+	(void)state;
+	for (len = 0; len < strlen(good); len++)
+		assert_rejected(write_model(good, len), "");
+	assert_rejected(write_model(good, strlen(good) - 1), "truncated");
+	assert_rejected(write_model(good, strlen(good) - 4), "truncated");
+}
+
+static void
+test_bad_header(void **state)
+{
+	(void)state;
+	assert_rejected(write_edited("flowid-model 1", "flowid-model 2"),
+	    ":1: not a flowid model");
+	assert_rejected(write_edited("flowid-model 1", "{\"learner\""),
+	    ":1: not a flowid model");
+	assert_rejected(write_edited("features 2", "features 0"),
+	    ":3: features: count");
+	assert_rejected(write_edited("feature b\n", ""), ":5: expected "
+	    "'feature NAME'");
+	assert_rejected(write_edited("class Z\n", ""), ":9: expected "
+	    "'class NAME' (3 of 3)");
+	assert_rejected(write_edited("classes 3", "classes 1"),
+	    ":6: classes: count");
+	assert_rejected(write_edited("base_score 0.5", "base_score x"),
+	    ":11: base_score");
+	assert_rejected(write_edited("trees 3", "trees 4"),
+	    ":25: expected 'tree C M' (tree 4 of 4)");
+	assert_rejected(write_edited("end\n", "end\nmore\n"),
+	    "data after 'end'");
+	assert_rejected("/nonexistent/m.model", "No such file");
+}
+
+static void
+test_bad_tree(void **state)
+{
+	(void)state;
+	assert_rejected(write_edited("n 0 10 1 2 1 0", "n 0 10 1 7 1 0"),
+	    ":14: node 0: child 7 out of range");
+	assert_rejected(write_edited("n 0 20 2 3 0 0", "n 0 20 0 3 0 0"),
+	    ":19: node 1: child 0 out of range");
+	assert_rejected(write_edited("n 0 20 2 3 0 0", "n 0 20 1 3 0 0"),
+	    ":19: node 1: child 1 out of range");
+	assert_rejected(write_edited("n 1 5 1 4 0 0", "n 1 5 1 2 0 0"),
+	    ":19: node 1: child 2 has two parents");
+	assert_rejected(write_edited("tree 2 1\n", "tree 2 2\n"
+	    "n -1 0 -1 -1 0 0.25\n"), ":25: tree 2: node 1 unreachable");
+	assert_rejected(write_edited("n 0 10 1 2 1 0", "n 2 10 1 2 1 0"),
+	    ":14: node 0: bad feature index");
+	assert_rejected(write_edited("n 0 10 1 2 1 0", "n 0 nan 1 2 1 0"),
+	    ":14: node 0: bad threshold");
+	assert_rejected(write_edited("n 0 10 1 2 1 0", "n 0 10 1 2 2 0"),
+	    ":14: node 0: bad missing flag");
+	assert_rejected(write_edited("n -1 0 -1 -1 0 1", "n -1 0 3 -1 0 1"),
+	    ":15: node 1: half leaf");
+	assert_rejected(write_edited("n -1 0 -1 -1 0 1", "n -1 0 -1 -1 0 1 "),
+	    ":15: node 1: bad leaf value");
+	assert_rejected(write_edited("tree 2 1", "tree 3 1"),
+	    ":23: tree 2: bad class index");
+	assert_rejected(write_edited("tree 2 1", "tree 2 0"),
+	    ":23: tree 2: bad node count");
+}
+
+/* A chain of 257 splits: deeper than any model the loader accepts. */
+static void
+test_too_deep(void **state)
+{
+	static char	 text[64 * 1024];
+	const char	*head = "flowid-model 1\nprofile flowidd\nfeatures 1\n"
+	    "feature a\nclasses 2\nclass X\nclass Y\nbase_score 0.5\n"
+	    "trees 1\n";
+	size_t		 len, j, d = 257;
+
+	(void)state;
+	len = (size_t)snprintf(text, sizeof(text), "%stree 0 %zu\n", head,
+	    2 * d + 1);
+	for (j = 0; j < d; j++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "n 0 %zu %zu %zu 0 0\nn -1 0 -1 -1 0 1\n", j,
+		    2 * j + 1 + 1, 2 * j + 1);
+	len += (size_t)snprintf(text + len, sizeof(text) - len,
+	    "n -1 0 -1 -1 0 2\nend\n");
+	assert_true(len < sizeof(text));
+	assert_rejected(write_model(text, len), "tree 0: deeper than 256");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_good),
+		cmocka_unit_test(test_predict),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_bad_header),
+		cmocka_unit_test(test_bad_tree),
+		cmocka_unit_test(test_too_deep),
+	};
+	int	rc;
+
+	if (mkdtemp(tmpdir) == NULL)
+		return 1;
+	rc = cmocka_run_group_tests_name("model", tests, NULL, NULL);
+	unlink(path);
+	rmdir(tmpdir);
+	return rc;
+}

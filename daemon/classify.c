@@ -62,6 +62,17 @@ classifier_check_profile(struct classifier *cl, char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * The trainer reads the CSV cells Infinity and NaN (the compatibility
+ * profiles' rates of zero-duration flows) as missing values: so must
+ * the daemon, or the trees would send such flows down other branches.
+ */
+static float
+classifier_value(double v)
+{
+	return isfinite(v) ? (float)v : NAN;
+}
+
 struct classifier *
 classifier_load(const char *path, enum flowid_profile prof, double min_conf,
     char *err, size_t errlen)
@@ -127,7 +138,8 @@ classifier_run(struct classifier *cl, struct flow *const *flows, size_t n,
 	for (i = 0; i < n; i++) {
 		features_compute(flows[i], cl->cl_prof, cl->cl_vec);
 		for (j = 0; j < nf; j++)
-			cl->cl_rows[i * nf + j] = (float)cl->cl_vec[cl->cl_map[j]];
+			cl->cl_rows[i * nf + j] =
+			    classifier_value(cl->cl_vec[cl->cl_map[j]]);
 	}
 	if (model_predict(cl->cl_model, cl->cl_rows, n, cls, prob) == -1)
 		return -1;

@@ -26,7 +26,8 @@
  * their tree.  A split node has F >= 0, children L and R greater than its
  * own index and V = 0; it sends a row left when x[F] < THR, and a missing
  * (NaN) x[F] left when D is 1.  A leaf has F = L = R = -1, THR = 0, D = 0
- * and adds V to the margin of class C.  Every node but the root has exactly
+ * and adds V to the margin of class C.  |V| and |base_score| are at most
+ * 1e30, so no sum of them overflows.  Every node but the root has exactly
  * one parent, so the nodes form a tree and no walk can loop.  Floats are
  * printed with %.9g, which round-trips a 32-bit float exactly.
  *
@@ -54,6 +55,14 @@
 #define MODEL_DEFAULT_LEFT	0x80000000u	/* in mn_feat */
 #define MODEL_FEAT_MASK		0x7fffffffu
 #define MODEL_MAX_DEPTH		256
+
+/*
+ * Bound on leaf values and base_score: a million trees of such leaves
+ * still sum to a finite float margin, so the softmax never sees an
+ * infinity (inf - inf would make every probability NaN).  Real leaves
+ * are a learning rate times a gradient ratio, far below this.
+ */
+#define MODEL_MAX_LEAF		1e30f
 #define MODEL_BLOCK		16	/* rows per pass over the trees */
 #define MODEL_MARGINS		4096	/* floats of margin on the stack */
 
@@ -309,7 +318,8 @@ read_base_score(struct model_reader *r, struct model *m)
 
 	if ((p = line_args(r, "base_score")) == NULL)
 		return reader_fail(r, "expected 'base_score F'");
-	if (scan_float(&p, &m->m_base) == -1 || *p != '\0')
+	if (scan_float(&p, &m->m_base) == -1 || *p != '\0' ||
+	    fabsf(m->m_base) > MODEL_MAX_LEAF)
 		return reader_fail(r, "base_score: bad number");
 	return 0;
 }
@@ -373,7 +383,8 @@ read_node(struct model_reader *r, const struct model *m, long i, size_t n)
 		return reader_fail(r, "node %ld: bad child index", i);
 	if (scan_long(&p, 0, 1, &dleft) == -1)
 		return reader_fail(r, "node %ld: bad missing flag", i);
-	if (scan_float(&p, &leaf) == -1 || *p != '\0')
+	if (scan_float(&p, &leaf) == -1 || *p != '\0' ||
+	    fabsf(leaf) > MODEL_MAX_LEAF)
 		return reader_fail(r, "node %ld: bad leaf value", i);
 
 	if (left == -1 || right == -1 || feat == -1) {
@@ -632,7 +643,7 @@ tree_step(const struct model_node *n, const float *x)
 	uint32_t	left;
 
 	left = (uint32_t)(v < n->mn_value) |
-	    ((uint32_t)isnan(v) & (n->mn_feat >> 31));
+	    ((uint32_t)!!isnan(v) & (n->mn_feat >> 31));
 	return n->mn_left + (left ^ 1);
 }
 

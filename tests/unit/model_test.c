@@ -233,6 +233,10 @@ test_bad_tree(void **state)
 	    ":15: node 1: half leaf");
 	assert_rejected(write_edited("n -1 0 -1 -1 0 1", "n -1 0 -1 -1 0 1 "),
 	    ":15: node 1: bad leaf value");
+	assert_rejected(write_edited("n -1 0 -1 -1 0 1\n", "n -1 0 -1 -1 0 "
+	    "3e38\n"), ":15: node 1: bad leaf value");
+	assert_rejected(write_edited("base_score 0.5", "base_score -2e30"),
+	    ":11: base_score");
 	assert_rejected(write_edited("tree 2 1", "tree 3 1"),
 	    ":23: tree 2: bad class index");
 	assert_rejected(write_edited("tree 2 1", "tree 2 0"),

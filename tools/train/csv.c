@@ -176,6 +176,19 @@ cell_integer(const char *s, float *out)
 	return 0;
 }
 
+/* Words for "no value": R's NA, NaN, and CICFlowMeter's infinities. */
+static enum cell_kind
+cell_word(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	if (strcasecmp(s, "nan") == 0 || strcasecmp(s, "na") == 0)
+		return CELL_MISSING;
+	if (strcasecmp(s, "infinity") == 0 || strcasecmp(s, "inf") == 0)
+		return CELL_INFINITE;
+	return CELL_TEXT;
+}
+
 /*
  * Classify and convert one feature cell.  CICFlowMeter writes NaN and
  * +-Infinity for rates of zero-duration flows; R writes NA for nothing.
@@ -191,31 +204,30 @@ cell_parse(const char *s, float *out)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
+	if (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		if (len >= sizeof(buf))
+			return CELL_TEXT;
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		s = buf;
+	}
 	if (len == 0)
 		return CELL_MISSING;
-	if (len >= sizeof(buf))
-		return CELL_TEXT;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-
-	if (cell_integer(buf, out) == 0)
+	if (cell_integer(s, out) == 0)
 		return CELL_NUMBER;
-	if (strcasecmp(buf, "nan") == 0 || strcasecmp(buf, "na") == 0 ||
-	    strcasecmp(buf, "-nan") == 0)
-		return CELL_MISSING;
+
+	/* strtof would take "nan" and "inf" too, but not "NA" */
+	if (strpbrk(s, "aAiInN") != NULL && strpbrk(s, "eE") == NULL)
+		return cell_word(s);
 
 	errno = 0;
-	v = strtof(buf, &end);
-	if (end == buf || *end != '\0')
+	v = strtof(s, &end);
+	if (end == s || *end != '\0' || isnan(v))
 		return CELL_TEXT;
-	if (isnan(v))
-		return CELL_MISSING;
-	if (isinf(v) && errno != ERANGE)
-		return CELL_INFINITE;
 
-	/* finite text too large for a float: the largest float, not a marker */
+	/* finite text too large for a float: the largest float */
 	if (isinf(v))
 		v = v > 0 ? FLT_MAX : -FLT_MAX;
 	*out = v;

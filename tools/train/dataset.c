@@ -33,7 +33,7 @@ enum col_role {
 	ROLE_GUESSED,		/* 0/1 guess flag */
 	ROLE_SPORT,		/* feature only with --ports */
 	ROLE_DPORT,
-	ROLE_PROTO		/* feature, and half of the port-baseline key */
+	ROLE_PROTO	/* feature, and half of the port-baseline key */
 };
 
 struct column {
@@ -456,7 +456,12 @@ file_read(struct dataset *ds, const char *path, const struct train_opts *o,
 	free(in.in_cols);
 }
 
-/* Drop the columns that held text; rows move down in place. */
+/*
+ * Drop the columns that held text; rows move down in place.
+ * XXX: one stray word drops a whole column.  Reading it as missing instead
+ * would also keep text columns that are no features at all, such as an
+ * export's notes; the warning names the cell so the table can be fixed.
+ */
 static void
 dataset_compact(struct dataset *ds)
 {

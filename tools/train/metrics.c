@@ -187,7 +187,7 @@ tree_gain(const struct ftree *t, struct importance *imp, int32_t *stack)
 		imp[t->ft_feat[k]].im_gain += t->ft_gain[k];
 		imp[t->ft_feat[k]].im_splits++;
 
-		/* a tree visits each node once; sidecar_write rejects others */
+		/* a tree visits each node once; sidecar_write says so */
 		if (++visits > t->ft_n || sp + 2 > t->ft_n)
 			return;
 		stack[sp++] = t->ft_left[k];

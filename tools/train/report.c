@@ -105,8 +105,9 @@ svg_write(const char *path, const struct classes *cl, const struct scores *sc)
 	}
 	for (i = 0; i < k; i++)
 		for (j = 0; j < k; j++)
-			svg_cell(fp, margin + j * cs, margin + 20 + i * cs, cs,
-			    sc->sc_conf[i * k + j], sc->sc_support[i], k <= 25);
+			svg_cell(fp, margin + j * cs, margin + 20 + i * cs,
+			    cs, sc->sc_conf[i * k + j], sc->sc_support[i],
+			    k <= 25);
 	fputs("</svg>\n", fp);
 	if (fflush(fp) == EOF || ferror(fp) || fclose(fp) == EOF)
 		err(1, "%s", path);
@@ -218,9 +219,11 @@ report_scores(FILE *fp, const struct report *re)
 static void
 report_features(FILE *fp, const struct report *re)
 {
-	double	total = 0;
-	size_t	i, n = re->re_nimp < TOP_FEATURES ? re->re_nimp : TOP_FEATURES;
+	const struct importance	*imp;
+	double			 total = 0;
+	size_t			 i, n;
 
+	n = re->re_nimp < TOP_FEATURES ? re->re_nimp : TOP_FEATURES;
 	for (i = 0; i < re->re_nimp; i++)
 		total += re->re_imp[i].im_gain;
 	fprintf(fp, "## Top %zu features (total gain, shipped model)\n\n"
@@ -228,24 +231,34 @@ report_features(FILE *fp, const struct report *re)
 	    "|---:|---|---:|---:|---:|\n", n);
 	for (i = 0; i < n; i++) {
 		fprintf(fp, "| %zu | ", i + 1);
-		put_text(fp, re->re_ds->ds_names[re->re_imp[i].im_feat], false);
-		fprintf(fp, " | %.6g | %.2f%% | %zu |\n", re->re_imp[i].im_gain,
-		    total > 0 ? 100 * re->re_imp[i].im_gain / total : 0.0,
-		    re->re_imp[i].im_splits);
+		imp = &re->re_imp[i];
+		put_text(fp, re->re_ds->ds_names[imp->im_feat], false);
+		fprintf(fp, " | %.6g | %.2f%% | %zu |\n", imp->im_gain,
+		    total > 0 ? 100 * imp->im_gain / total : 0.0,
+		    imp->im_splits);
 	}
 	fputc('\n', fp);
+}
+
+/* Length of a report path without its ".md". */
+static size_t
+stem_len(const char *report)
+{
+	size_t	len = strlen(report);
+
+	if (len > 3 && strcmp(report + len - 3, ".md") == 0)
+		len -= 3;
+	return len;
 }
 
 /* NAME.md -> NAME-confusion.svg, in the same directory. */
 static char *
 svg_path(const char *report)
 {
-	size_t	len = strlen(report);
 	char	*p;
 
-	if (len > 3 && strcmp(report + len - 3, ".md") == 0)
-		len -= 3;
-	if (asprintf(&p, "%.*s-confusion.svg", (int)len, report) == -1)
+	if (asprintf(&p, "%.*s-confusion.svg", (int)stem_len(report),
+	    report) == -1)
 		err(1, "asprintf");
 	return p;
 }
@@ -253,8 +266,9 @@ svg_path(const char *report)
 void
 report_write(const char *path, const struct report *re)
 {
-	FILE	*fp;
-	char	*svg, *base;
+	FILE		*fp;
+	char		*svg;
+	const char	*slash, *base;
 
 	if ((fp = fopen(path, "w")) == NULL)
 		err(1, "%s", path);
@@ -266,10 +280,12 @@ report_write(const char *path, const struct report *re)
 		svg = svg_path(path);
 		svg_write(svg, re->re_cl, re->re_model);
 		report_scores(fp, re);
-		base = strrchr(svg, '/') ? strrchr(svg, '/') + 1 : svg;
+		slash = strrchr(path, '/');
+		base = slash != NULL ? slash + 1 : path;
 		fprintf(fp, "\n### Confusion matrix\n\n![confusion matrix]"
-		    "(%s)\n\nRows are the true class, columns the predicted "
-		    "one; a cell's colour is its share of the row.\n\n", base);
+		    "(%.*s-confusion.svg)\n\nRows are the true class, columns "
+		    "the predicted one; a cell's colour is its share of the "
+		    "row.\n\n", (int)stem_len(base), base);
 		free(svg);
 	} else
 		fputs("No rows were held out (--holdout 0): nothing was "
@@ -278,13 +294,14 @@ report_write(const char *path, const struct report *re)
 	report_features(fp, re);
 	fputs("## Shipped model\n\n", fp);
 	if (re->re_opts->to_final && re->re_model != NULL)
-		fprintf(fp, "Retrained on all %zu rows (--final) with the same "
-		    "parameters and classes.  The held-out numbers above are "
-		    "those of the model trained on the %zu training rows only.\n",
-		    re->re_ntrain + re->re_ntest, re->re_ntrain);
-	else
-		fprintf(fp, "The model evaluated above, trained on %zu rows.\n",
+		fprintf(fp, "Retrained on all %zu rows (--final) with the "
+		    "same parameters and classes.  The held-out numbers "
+		    "above are those of the model trained on the %zu "
+		    "training rows only.\n", re->re_ntrain + re->re_ntest,
 		    re->re_ntrain);
+	else
+		fprintf(fp, "The model evaluated above, trained on %zu "
+		    "rows.\n", re->re_ntrain);
 
 	if (fflush(fp) == EOF || ferror(fp) || fclose(fp) == EOF)
 		err(1, "%s", path);

@@ -155,8 +155,8 @@ classes_free(struct classes *cl)
 size_t
 split_partition(struct dataset *ds)
 {
-	size_t		 nc = ds->ds_ncols, n = ds->ds_nrows, ntrain = 0, nt = 0;
-	size_t		 i, rowsz = nc * sizeof(float);
+	size_t		 nc = ds->ds_ncols, n = ds->ds_nrows;
+	size_t		 ntrain = 0, nt = 0, i, rowsz = nc * sizeof(float);
 	float		*tx;
 	uint32_t	*tl, *tk;
 

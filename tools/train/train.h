@@ -60,7 +60,7 @@ struct csv {
 };
 
 int		 csv_open(struct csv *, const char *path);
-int		 csv_next(struct csv *);	/* 1 record, 0 EOF, -1 error */
+int		 csv_next(struct csv *);	/* 1 record, 0 at EOF */
 const char	*csv_field(const struct csv *, size_t i);
 off_t		 csv_offset(const struct csv *);
 void		 csv_close(struct csv *);
@@ -80,7 +80,7 @@ struct strtab {
 	char		**st_str;
 	size_t		  st_n;
 	size_t		  st_cap;
-	uint32_t	 *st_slot;	/* open addressing: id + 1, 0 = empty */
+	uint32_t	 *st_slot; /* open addressing: id + 1, 0 = empty */
 	size_t		  st_nslot;
 };
 

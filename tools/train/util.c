@@ -27,7 +27,7 @@ xreallocarray(void *p, size_t n, size_t size)
 {
 	if (size != 0 && n > SIZE_MAX / size)
 		errx(1, "allocation of %zu x %zu bytes overflows", n, size);
-	if ((p = realloc(p, n * size ? n * size : 1)) == NULL)
+	if ((p = realloc(p, n * size > 0 ? n * size : 1)) == NULL)
 		err(1, "realloc");
 	return p;
 }

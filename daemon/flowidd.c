@@ -15,6 +15,9 @@
 #include "conf_file.h"
 #include "flowidd.h"
 #include "log.h"
+#include "stats.h"
+
+#define RUN_SLICE	65536	/* packets read between two state checks */
 
 #ifndef FLOWIDD_MODEL_DEFAULT
 #define FLOWIDD_MODEL_DEFAULT	"/usr/local/share/flowidd/default.model"
@@ -140,12 +143,32 @@ warn_linktype(const struct capture *cp)
 		    capture_linktype(cp));
 }
 
+/*
+ * Feed one file in slices, so that degraded states (table full) are
+ * noticed by packet time as they would be live.  Returns the status.
+ */
+static int
+run_file(struct flowidd *d, struct capture *cp, struct stats *st)
+{
+	int	n;
+
+	warn_linktype(cp);
+	while ((n = capture_feed(cp, d->fd_fi, RUN_SLICE)) > 0)
+		stats_tick(st, flowid_clock(d->fd_fi));
+	if (n == -1) {
+		log_warnx("%s", capture_error(cp));
+		return 1;
+	}
+	return 0;
+}
+
 /* Read every -r file in order as one stream.  Returns the exit status. */
 static int
 run_files(struct flowidd *d)
 {
 	struct capture	*cps[CONF_MAX_FILES];
 	struct conf	*c = &d->fd_conf;
+	struct stats	*st;
 	char		 err[512];
 	size_t		 i, n;
 	int		 status = 0;
@@ -157,16 +180,17 @@ run_files(struct flowidd *d)
 			status = 1;
 			goto out;
 		}
-	for (i = 0; i < n && status == 0; i++) {
-		warn_linktype(cps[i]);
-		if (capture_feed(cps[i], d->fd_fi, -1) == -1) {
-			log_warnx("%s", capture_error(cps[i]));
-			status = 1;
-		}
-	}
+	if ((st = stats_new(d, 0)) == NULL)
+		fatalx("out of memory");
+	output_set_stats(d->fd_out, st);
+	for (i = 0; i < n && status == 0; i++)
+		status = run_file(d, cps[i], st);
 	flowid_finish(d->fd_fi, FLOW_END_EOF);
 	if (output_flush(d->fd_out) == -1)
 		status = 1;
+	stats_finish(st, flowid_clock(d->fd_fi));
+	output_set_stats(d->fd_out, NULL);
+	stats_free(st);
 	flowidd_summary(d, "end of input");
 out:
 	while (n > 0)

@@ -209,6 +209,18 @@ stats_check_drops(struct stats *st, uint64_t now)
 }
 
 void
+stats_finish(struct stats *st, uint64_t now)
+{
+	/* take in what the last packets did, then let the quiet time pass */
+	stats_tick(st, now);
+	if (st->st_full)
+		st->st_full_seen = now - STATS_QUIET_US;
+	if (st->st_dropping)
+		st->st_drops_seen = now - STATS_QUIET_US;
+	stats_tick(st, now);
+}
+
+void
 stats_tick(struct stats *st, uint64_t now)
 {
 	stats_check_table(st, now);

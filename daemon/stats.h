@@ -23,6 +23,9 @@ void	stats_record(struct stats *, const char *app, uint64_t bytes);
 /* About once a second: enter or leave the degraded states. */
 void	stats_tick(struct stats *, uint64_t now_us);
 
+/* The input is over: end the degraded states now, logging each end. */
+void	stats_finish(struct stats *, uint64_t now_us);
+
 /* Log the period that ends now, and start the next one. */
 void	stats_log(struct stats *, uint64_t now_us);
 

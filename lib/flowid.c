@@ -26,6 +26,7 @@ struct flowid {
 	struct frag_table	*fi_frag;
 	struct reorder		*fi_reorder;
 	uint64_t		 fi_lasttick;	/* offline: packet time */
+	uint64_t		 fi_clock;	/* newest packet time */
 };
 
 void
@@ -173,6 +174,8 @@ flowid_packet(struct flowid *fi, int dlt, const uint8_t *data,
 
 	fi->fi_cnt.fc_read++;
 	fi->fi_cnt.fc_bytes += wirelen;
+	if (ts_us > fi->fi_clock)
+		fi->fi_clock = ts_us;
 	if ((r = decode_packet(dlt, data, caplen, wirelen, ts_us, &p)) !=
 	    DECODE_OK) {
 		fi->fi_cnt.fc_skipped[r]++;
@@ -225,6 +228,12 @@ const struct flowid_counters *
 flowid_counters(const struct flowid *fi)
 {
 	return &fi->fi_cnt;
+}
+
+uint64_t
+flowid_clock(const struct flowid *fi)
+{
+	return fi->fi_clock;
 }
 
 size_t

@@ -91,6 +91,9 @@ void	flowid_release(struct flowid *, struct flow *);
 
 const struct flowid_counters *flowid_counters(const struct flowid *);
 
+/* The newest packet time seen, us (offline, the engine's clock). */
+uint64_t flowid_clock(const struct flowid *);
+
 /* Flows in the table right now. */
 size_t	flowid_active(const struct flowid *);
 

@@ -21,6 +21,7 @@
 #include "flow.h"
 #include "flow_stats.h"
 #include "labels.h"
+#include "pktgen.h"
 
 #define T0	1700000000000000ULL	/* 2023-11-14T22:13:20Z */
 #define MAXF	160
@@ -89,14 +90,6 @@ fields(char *line, char **f, size_t max)
 	return n;
 }
 
-static void
-addr4(uint8_t *a, int b0, int b1, int b2, int b3)
-{
-	memset(a, 0, 16);
-	a[0] = (uint8_t)b0, a[1] = (uint8_t)b1, a[2] = (uint8_t)b2;
-	a[3] = (uint8_t)b3;
-}
-
 /* Two UDP datagrams of 100 and 200 bytes, dt us apart. */
 static void
 flow_udp(struct flow *fl, enum flowid_profile prof, uint64_t dt)
@@ -106,8 +99,8 @@ flow_udp(struct flow *fl, enum flowid_profile prof, uint64_t dt)
 	uint8_t		src[16], dst[16];
 
 	memset(fl, 0, sizeof(*fl));
-	addr4(src, 192, 0, 2, 1);
-	addr4(dst, 198, 51, 100, 2);
+	pg_addr4(src, 192, 0, 2, 1);
+	pg_addr4(dst, 198, 51, 100, 2);
 	flow_set_endpoints(fl, 4, 17, src, 5000, dst, 6000);
 	for (i = 0; i < 2; i++) {
 		memset(&p, 0, sizeof(p));
@@ -256,7 +249,7 @@ test_row_nan(void **state)
 
 	(void)state;
 	memset(&fl, 0, sizeof(fl));
-	addr4(a, 192, 168, 0, 103);
+	pg_addr4(a, 192, 168, 0, 103);
 	flow_set_endpoints(&fl, 4, 6, a, 0, a, 0);
 	for (i = 0; i < 2; i++) {
 		memset(&p, 0, sizeof(p));
@@ -294,8 +287,8 @@ test_flow_id(void **state)
 
 	(void)state;
 	memset(&fl, 0, sizeof(fl));
-	addr4(a, 10, 200, 7, 7);
-	addr4(b, 172, 19, 1, 46);
+	pg_addr4(a, 10, 200, 7, 7);
+	pg_addr4(b, 172, 19, 1, 46);
 	flow_set_endpoints(&fl, 4, 6, a, 3128, b, 52422);
 	assert_int_equal(csv_flow_id(&fl, FLOWID_PROFILE_UNICAUCA, id,
 	    sizeof(id)), 0);
@@ -305,8 +298,8 @@ test_flow_id(void **state)
 	assert_string_equal(id, "10.200.7.7-172.19.1.46-3128-52422-6");
 
 	/* 192.168.170.8 before .20: the last byte decides */
-	addr4(a, 192, 168, 170, 20);
-	addr4(b, 192, 168, 170, 8);
+	pg_addr4(a, 192, 168, 170, 20);
+	pg_addr4(b, 192, 168, 170, 8);
 	flow_set_endpoints(&fl, 4, 17, a, 53, b, 32795);
 	assert_int_equal(csv_flow_id(&fl, FLOWID_PROFILE_UNICAUCA, id,
 	    sizeof(id)), 0);

@@ -17,6 +17,7 @@
 
 #include "flow.h"
 #include "labels.h"
+#include "pktgen.h"
 
 static const char header[] =
     "proto,client_ip,client_port,server_ip,server_port,first_seen,"
@@ -58,22 +59,14 @@ write_labels(const char *text)
 }
 
 static void
-addr4(uint8_t *a, int b0, int b1, int b2, int b3)
-{
-	memset(a, 0, 16);
-	a[0] = (uint8_t)b0, a[1] = (uint8_t)b1, a[2] = (uint8_t)b2;
-	a[3] = (uint8_t)b3;
-}
-
-static void
 flow4(struct flow *fl, uint8_t proto, const int *src, uint16_t sport,
     const int *dst, uint16_t dport, uint64_t first_ms, uint64_t last_ms)
 {
 	uint8_t	a[16], b[16];
 
 	memset(fl, 0, sizeof(*fl));
-	addr4(a, src[0], src[1], src[2], src[3]);
-	addr4(b, dst[0], dst[1], dst[2], dst[3]);
+	pg_addr4(a, src[0], src[1], src[2], src[3]);
+	pg_addr4(b, dst[0], dst[1], dst[2], dst[3]);
 	flow_set_endpoints(fl, 4, proto, a, sport, b, dport);
 	flow_set_times(fl, first_ms * 1000, last_ms * 1000);
 }

@@ -124,3 +124,13 @@ pg_eth_udp4(struct pg *g, uint32_t src, uint16_t sport, uint32_t dst,
 	pg_udp(g, sport, dport, (uint16_t)(8 + payload));
 	pg_zero(g, payload);
 }
+
+void
+pg_addr4(uint8_t a[16], int b0, int b1, int b2, int b3)
+{
+	memset(a, 0, 16);
+	a[0] = (uint8_t)b0;
+	a[1] = (uint8_t)b1;
+	a[2] = (uint8_t)b2;
+	a[3] = (uint8_t)b3;
+}

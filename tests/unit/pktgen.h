@@ -42,6 +42,9 @@ void	pg_eth_tcp4(struct pg *, uint32_t src, uint16_t sport, uint32_t dst,
 void	pg_eth_udp4(struct pg *, uint32_t src, uint16_t sport, uint32_t dst,
 	    uint16_t dport, size_t payload);
 
+/* A 16-byte address holding the IPv4 address b0.b1.b2.b3. */
+void	pg_addr4(uint8_t a[16], int b0, int b1, int b2, int b3);
+
 /* Ethernet header with the given EtherType. */
 void	pg_eth(struct pg *, uint16_t type);
 

@@ -109,6 +109,7 @@ corpus-check: $(A)/flowidd
 
 # What `make check` runs, in order (the fragments define most of them).
 CHECKS	 = check-unit check-cases check-features check-conf check-train \
+	   check-model \
 	   $(if $(wildcard tests/robust.mk),check-robust) \
 	   asan-check fuzz-regress check-live oracle-check corpus-check
 

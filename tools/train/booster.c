@@ -57,6 +57,32 @@ booster_params(BoosterHandle h, size_t nclass, const struct train_opts *o)
 }
 
 /*
+ * --balance P: row weight (n / (k * rows of its class))^P over the k
+ * classes present, so P = 1 gives every class the same total weight and
+ * P = 0 every row weight 1.  NULL when P is 0.
+ */
+static float *
+class_weights(const uint16_t *y, size_t nrows, size_t nclass, double p)
+{
+	float	*w;
+	size_t	*count, i, k = 0;
+
+	if (p == 0)
+		return NULL;
+	count = xcalloc(nclass, sizeof(*count));
+	for (i = 0; i < nrows; i++)
+		count[y[i]]++;
+	for (i = 0; i < nclass; i++)
+		k += count[i] > 0;
+	w = xcalloc(nrows, sizeof(*w));
+	for (i = 0; i < nrows; i++)
+		w[i] = (float)pow((double)nrows / ((double)k *
+		    (double)count[y[i]]), p);
+	free(count);
+	return w;
+}
+
+/*
  * Train o->to_rounds rounds on nrows rows with classes y.  what names the
  * run in the progress line ("split", "final").
  */
@@ -76,6 +102,12 @@ booster_train(const float *x, const uint16_t *y, size_t nrows, size_t ncols,
 		label[i] = y[i];
 	XGB(XGDMatrixSetFloatInfo(d, "label", label, (bst_ulong)nrows));
 	free(label);
+	if ((label = class_weights(y, nrows, nclass, o->to_balance)) !=
+	    NULL) {
+		XGB(XGDMatrixSetFloatInfo(d, "weight", label,
+		    (bst_ulong)nrows));
+		free(label);
+	}
 
 	b = xcalloc(1, sizeof(*b));
 	b->bo_nclass = nclass;

@@ -70,6 +70,7 @@ static const struct {
 	{ "ProtocolName",	ROLE_LABEL },
 	{ "capture",		ROLE_CAPTURE },
 	{ "confidence",		ROLE_CONFIDENCE },
+	{ "L7Confidence",	ROLE_CONFIDENCE },	/* flowidd's name */
 	{ "guessed",		ROLE_GUESSED },
 	{ "Source.Port",	ROLE_SPORT },
 	{ "Src.Port",		ROLE_SPORT },
@@ -173,6 +174,8 @@ header_features(struct dataset *ds, struct input *in, char **names,
 	for (i = 0; i < in->in_ncols; i++) {
 		in->in_cols[i].co_feat = -1;
 		if (!role_is_feature(in->in_cols[i].co_role, o))
+			continue;
+		if (o->to_cic_only && (int)i > in->in_label)
 			continue;
 		if (first) {
 			ds->ds_names = xreallocarray(ds->ds_names,

@@ -23,7 +23,8 @@
 enum {
 	OPT_REPORT = 256, OPT_MIN_CLASS, OPT_DROP_UNKNOWN, OPT_DROP_GUESS,
 	OPT_ROUNDS, OPT_DEPTH, OPT_ETA, OPT_THREADS, OPT_SEED, OPT_SPLIT,
-	OPT_HOLDOUT, OPT_PORTS, OPT_PROFILE, OPT_FINAL, OPT_VERIFY
+	OPT_HOLDOUT, OPT_PORTS, OPT_PROFILE, OPT_FINAL, OPT_VERIFY,
+	OPT_CIC_ONLY, OPT_PREDICT, OPT_BALANCE
 };
 
 static const struct option longopts[] = {
@@ -35,11 +36,14 @@ static const struct option longopts[] = {
 	{ "rounds",	  required_argument, NULL, OPT_ROUNDS },
 	{ "depth",	  required_argument, NULL, OPT_DEPTH },
 	{ "eta",	  required_argument, NULL, OPT_ETA },
+	{ "balance",	  required_argument, NULL, OPT_BALANCE },
 	{ "threads",	  required_argument, NULL, OPT_THREADS },
 	{ "seed",	  required_argument, NULL, OPT_SEED },
 	{ "split",	  required_argument, NULL, OPT_SPLIT },
 	{ "holdout",	  required_argument, NULL, OPT_HOLDOUT },
 	{ "ports",	  no_argument,	     NULL, OPT_PORTS },
+	{ "cic-only",	  no_argument,	     NULL, OPT_CIC_ONLY },
+	{ "predict",	  required_argument, NULL, OPT_PREDICT },
 	{ "profile",	  required_argument, NULL, OPT_PROFILE },
 	{ "final",	  no_argument,	     NULL, OPT_FINAL },
 	{ "verify",	  no_argument,	     NULL, OPT_VERIFY },
@@ -54,6 +58,7 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp,
 "usage: flowid-train -o MODEL [options] FILE.csv ...\n"
+"       flowid-train --predict MODEL.model FILE.csv ...\n"
 "  -o, --output MODEL    write MODEL.json and MODEL.model\n"
 "      --report FILE.md  Markdown report (+ FILE-confusion.svg)\n"
 "      --split KIND      random, flowid or capture (default random)\n"
@@ -64,14 +69,20 @@ usage(FILE *fp, int status)
 "      --drop-unknown    drop rows labelled Unknown or unlabelled\n"
 "      --drop-guess      drop rows whose confidence says nDPI guessed\n"
 "      --ports           use Source.Port and Destination.Port as features\n"
+"      --cic-only        only the CICFlowMeter columns: none after\n"
+"                        ProtocolName\n"
 "      --profile NAME    flowidd, cicflowmeter or unicauca (default\n"
 "                        flowidd): the feature rules the model expects\n"
 "      --rounds N        boosting rounds (default 100)\n"
 "      --depth N         maximum tree depth (default 6)\n"
 "      --eta F           learning rate (default 0.3)\n"
+"      --balance P       weigh rows by (rows / (classes x rows of the\n"
+"                        class))^P, 0 <= P <= 1 (default 0: none)\n"
 "      --threads N       XGBoost threads (default: online CPUs)\n"
 "      --final           after the evaluation, retrain on every row\n"
 "      --verify          check lib/model.c against libxgboost, all rows\n"
+"      --predict MODEL   print the class and probability lib/model.c\n"
+"                        gives each row, train nothing\n"
 "  -h, --help            this text\n");
 	exit(status);
 }
@@ -131,8 +142,9 @@ profile_arg(const char *s)
 static void
 opts_parse(struct train_opts *o, int argc, char **argv)
 {
-	int	ch;
-	long	ncpu;
+	const char	*predict = NULL;
+	int		 ch;
+	long		 ncpu;
 
 	memset(o, 0, sizeof(*o));
 	o->to_profile = profiles[0];
@@ -164,6 +176,10 @@ opts_parse(struct train_opts *o, int argc, char **argv)
 			o->to_eta = real_arg("eta", optarg, 0, 1.0000001,
 			    true);
 			break;
+		case OPT_BALANCE:
+			o->to_balance = real_arg("balance", optarg, 0,
+			    1.0000001, false);
+			break;
 		case OPT_THREADS:
 			o->to_threads = (int)num_arg("threads", optarg, 1,
 			    1024);
@@ -178,6 +194,8 @@ opts_parse(struct train_opts *o, int argc, char **argv)
 			    false);
 			break;
 		case OPT_PORTS:		o->to_ports = true; break;
+		case OPT_CIC_ONLY:	o->to_cic_only = true; break;
+		case OPT_PREDICT:	predict = optarg; break;
 		case OPT_PROFILE:
 			o->to_profile = profile_arg(optarg);
 			break;
@@ -189,7 +207,11 @@ opts_parse(struct train_opts *o, int argc, char **argv)
 	}
 	o->to_inputs = argv + optind;
 	o->to_ninputs = argc - optind;
-	if (o->to_ninputs == 0 || o->to_out == NULL)
+	if (o->to_ninputs == 0)
+		usage(stderr, 1);
+	if (predict != NULL)
+		exit(predict_main(predict, o->to_inputs, o->to_ninputs));
+	if (o->to_out == NULL)
 		usage(stderr, 1);
 
 	/* a fixed default, not XGBoost's "all": the count shapes the trees */
@@ -317,6 +339,8 @@ run_summary(struct run *r)
 	summary_add(&r->r_su, "params rounds %d depth %d eta %g threads %d "
 	    "seed %llu", o->to_rounds, o->to_depth, o->to_eta,
 	    o->to_threads, (unsigned long long)o->to_seed);
+	if (o->to_balance > 0)
+		summary_add(&r->r_su, "params balance %g", o->to_balance);
 	summary_add(&r->r_su, "split %s holdout %g train_rows %zu "
 	    "test_rows %zu", split[o->to_split], o->to_holdout, r->r_ntrain,
 	    r->r_ntest);

@@ -136,8 +136,9 @@ report_data(FILE *fp, const struct report *re)
 	    "infinite cells (Infinity, -Infinity), also treated as "
 	    "missing: %llu\n", (unsigned long long)ds->ds_missing,
 	    (unsigned long long)ds->ds_infinite);
-	fprintf(fp, "- Features: %zu (ports %s); profile `%s`\n",
+	fprintf(fp, "- Features: %zu (ports %s%s); profile `%s`\n",
 	    ds->ds_ncols, o->to_ports ? "included" : "excluded",
+	    o->to_cic_only ? ", CICFlowMeter columns only" : "",
 	    o->to_profile);
 	fprintf(fp, "- Classes: %zu; %zu label(s) with fewer than %zu "
 	    "training rows folded into %s\n\n", re->re_cl->cl_n,
@@ -157,9 +158,13 @@ report_split(FILE *fp, const struct report *re)
 	fprintf(fp, "- Training rows: %zu; held-out rows: %zu\n",
 	    re->re_ntrain, re->re_ntest);
 	fprintf(fp, "- XGBoost multi:softprob, tree method hist, %d rounds, "
-	    "max depth %d, eta %g, %d thread(s): %zu trees shipped\n\n",
+	    "max depth %d, eta %g, %d thread(s): %zu trees shipped\n",
 	    o->to_rounds, o->to_depth, o->to_eta, o->to_threads,
 	    re->re_ntrees);
+	if (o->to_balance > 0)
+		fprintf(fp, "- Class weights: each row weighs (rows / "
+		    "(classes x rows of its class))^%g\n", o->to_balance);
+	fputc('\n', fp);
 }
 
 static void

@@ -34,12 +34,14 @@ struct train_opts {
 	int		  to_depth;
 	int		  to_threads;
 	double		  to_eta;
+	double		  to_balance;	/* class weight exponent */
 	double		  to_holdout;
 	uint64_t	  to_seed;
 	enum split_kind	  to_split;
 	bool		  to_drop_unknown;
 	bool		  to_drop_guess;
 	bool		  to_ports;
+	bool		  to_cic_only;	/* none after ProtocolName */
 	bool		  to_final;
 	bool		  to_verify;
 	bool		  to_progress;	/* stderr is a terminal */
@@ -235,6 +237,9 @@ void	 report_write(const char *path, const struct report *);
 /* verify.c */
 int	 verify_model(const char *sidecar, struct booster *, const float *x,
 	    size_t nrows, size_t ncols, int nthread);
+
+/* predict.c: --predict, the exit status */
+int	 predict_main(const char *sidecar, char **inputs, int ninputs);
 
 /* main.c helpers shared by modules */
 void	*xcalloc(size_t n, size_t size);

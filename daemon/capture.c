@@ -70,7 +70,11 @@ capture_open_file(const char *path, const char *filter, char *err,
 	if ((cp = capture_alloc(path, err, errlen)) == NULL)
 		return NULL;
 	if ((cp->cp_pcap = pcap_open_offline(path, pe)) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, pe);
+		/* libpcap names the file in some messages and not others */
+		if (strncmp(pe, path, strlen(path)) == 0)
+			snprintf(err, errlen, "%s", pe);
+		else
+			snprintf(err, errlen, "%s: %s", path, pe);
 		capture_close(cp);
 		return NULL;
 	}

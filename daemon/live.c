@@ -20,6 +20,7 @@
 
 #define LIVE_READ_BUDGET	4096	/* packets per fd callback */
 #define LIVE_EXPIRE_BUDGET	200000	/* flows ended per tick */
+#define LIVE_EXPIRE_SLICE	4000	/* ... between two capture reads */
 
 struct live {
 	struct flowidd		*lv_d;
@@ -63,13 +64,20 @@ expire_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct flowidd	*d = lv->lv_d;
 	uint64_t	 now = live_now_us();
 	uint64_t	 every = (uint64_t)d->fd_conf.cf_stats_interval * 1000000;
+	size_t		 n, slices = LIVE_EXPIRE_BUDGET / LIVE_EXPIRE_SLICE;
 
 	(void)fd;
 	(void)what;
-	/* packets may wait in the kernel; read them before expiring */
-	capture_feed(d->fd_cap, d->fd_fi, LIVE_READ_BUDGET);
-	flowid_tick(d->fd_fi, now, LIVE_EXPIRE_BUDGET);
-	output_flush(d->fd_out);
+	/*
+	 * Expire in slices, reading the capture before each one: after a
+	 * flood many flows fall due at once, and the kernel ring must not
+	 * overflow while they are ended.
+	 */
+	do {
+		capture_feed(d->fd_cap, d->fd_fi, LIVE_READ_BUDGET);
+		n = flowid_tick(d->fd_fi, now, LIVE_EXPIRE_SLICE);
+		output_flush(d->fd_out);
+	} while (n == LIVE_EXPIRE_SLICE && --slices > 0);
 	stats_tick(lv->lv_stats, now);
 	if (every != 0 && now - lv->lv_last_stats >= every) {
 		lv->lv_last_stats = now;
@@ -93,6 +101,8 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		event_base_loopbreak(lv->lv_base);
 		break;
 	case SIGUSR1:
+		/* flows ended but still in the batch count as records now */
+		output_flush(d->fd_out);
 		stats_log(lv->lv_stats, live_now_us());
 		break;
 	case SIGHUP:

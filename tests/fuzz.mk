@@ -19,28 +19,46 @@ FUZZ_SRCS_flow	 = $(LIB_SRCS)
 FUZZ_SRCS_model	 = lib/model.c
 FUZZ_SRCS_conf	 = daemon/conf_file.c daemon/conf.c $(LIB_SRCS)
 FUZZ_LIBS_conf	 = $(shell pkg-config --libs libconfig 2>/dev/null)
+FUZZ_SRCS_csv	 = tools/train/csv.c tools/train/dataset.c tools/train/util.c
+FUZZ_CFLAGS_csv	 = -iquote tools/train
 
-$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard daemon/conf*.c)
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard daemon/conf*.c) \
+    $(wildcard tools/train/*.[ch])
 	@mkdir -p $(FZ)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS_$*) $(FUZZ_LIBS_$*) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_CFLAGS_$*) -o $@ $< $(FUZZ_SRCS_$*) \
+	    $(FUZZ_LIBS_$*) -lm
 
-$(FZ)/seeds/.done: tests/fuzz/seeds.py
+# csv seeds: regress/csv, and an option byte then the header and first
+# rows of flowidd's own export of the demo capture.
+$(FZ)/seeds/.done: tests/fuzz/seeds.py tests/fuzz.mk \
+    $(wildcard tests/fuzz/regress/conf/* tests/fuzz/regress/model/* \
+    tests/fuzz/regress/csv/*) | $(B)/flowidd
 	rm -rf $(FZ)/seeds
 	python3 tests/fuzz/seeds.py $(FZ)/seeds tests/data/cases/*.pcap \
 	    tests/data/*.pcap $$(ls $(SHARED)/corpus/captures/*.pcap \
 	    2>/dev/null | awk 'NR % 40 == 0')
-	mkdir -p $(FZ)/seeds/conf $(FZ)/seeds/model
+	mkdir -p $(FZ)/seeds/conf $(FZ)/seeds/model $(FZ)/seeds/csv
 	cp conf/*.conf tests/conf/*.conf $(FZ)/seeds/conf/ 2>/dev/null || true
 	cp models/*.model tests/train/*.model $(FZ)/seeds/model/ \
 	    2>/dev/null || true
+	for t in conf model csv; do \
+	    cp tests/fuzz/regress/$$t/* $(FZ)/seeds/$$t/ 2>/dev/null || true; \
+	done
+	-if [ -x $(B)/flowidd ]; then \
+	    $(B)/flowidd -r tests/data/demo.pcap --no-model \
+	    --labels tests/data/demo.labels.csv -o csv:$(FZ)/demo.csv && \
+	    { printf '\000'; head -n 6 $(FZ)/demo.csv; } \
+	    >$(FZ)/seeds/csv/demo.csv; fi
 	touch $@
 
 fuzz: $(FUZZ_BINS) $(FZ)/seeds/.done
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    mkdir -p $(FZ)/corpus/$$t $(FZ)/crashes/$$t; \
 	    echo "== fuzz $$t, $(FUZZ_SECONDS) s"; \
-	    $(FZ)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	        -artifact_prefix=$(FZ)/crashes/$$t/ $(FZ)/corpus/$$t \
+	    d=tests/fuzz/$$t.dict; dict=; [ -f $$d ] && dict=-dict=$$d; \
+	    $(FZ)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	        -print_final_stats=1 -artifact_prefix=$(FZ)/crashes/$$t/ \
+	        $$dict $(FZ)/corpus/$$t \
 	        $(FZ)/seeds/$$t 2>&1 | \
 	        grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)' \
 	        || true; \

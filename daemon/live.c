@@ -81,6 +81,7 @@ expire_timer_cb(evutil_socket_t fd, short what, void *arg)
 	stats_tick(lv->lv_stats, now);
 	if (every != 0 && now - lv->lv_last_stats >= every) {
 		lv->lv_last_stats = now;
+		output_flush(d->fd_out);
 		stats_log(lv->lv_stats, now);
 	}
 }

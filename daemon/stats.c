@@ -275,17 +275,24 @@ stats_log(struct stats *st, uint64_t now)
 	const struct flowid_counters *fc = flowid_counters(st->st_d->fd_fi);
 	char		 byflows[256], bybytes[256];
 	double		 secs = (double)(now - st->st_t0) / 1e6;
+	uint64_t	 ended = 0;
+	size_t		 i;
 
 	stats_top(st, false, byflows, sizeof(byflows));
 	stats_top(st, true, bybytes, sizeof(bybytes));
+
+	/* since start: created = ended (= records written) + active */
+	for (i = 0; i < FLOW_END_NREASONS; i++)
+		ended += fc->fc_ended[i];
 	log_info("statistics: period=%.0fs packets=%" PRIu64 " bytes=%" PRIu64
 	    " kernel_drops=%" PRIu64 " active_flows=%zu flows_per_s=%.1f "
 	    "records=%" PRIu64 " evictions=%" PRIu64 " top_flows=%s "
-	    "top_bytes=%s", secs, fc->fc_read - st->st_pkts0,
+	    "top_bytes=%s flows_created_total=%" PRIu64 " flows_ended_total=%"
+	    PRIu64, secs, fc->fc_read - st->st_pkts0,
 	    fc->fc_bytes - st->st_bytes0, stats_drops(st) - st->st_drops0,
 	    flowid_active(st->st_d->fd_fi),
 	    secs > 0 ? (double)(fc->fc_created - st->st_created0) / secs : 0,
 	    stats_records(st), fc->fc_ended[FLOW_END_EVICT] - st->st_evicted0,
-	    byflows, bybytes);
+	    byflows, bybytes, fc->fc_created, ended);
 	stats_period(st, now);
 }

@@ -67,7 +67,11 @@ probe() {
 	printf 'buffer_size = %s;\nimmediate = %s;\nsnaplen = %s;\n' \
 	    "$1" "$2" "$3" > "$conf"
 	echo 'stats_interval = 0;' >> "$conf"
-	if [ "$model" = none ]; then set -- --no-model; else set -- -m "$model"; fi
+	if [ "$model" = none ]; then
+		set -- --no-model
+	else
+		set -- -m "$model"
+	fi
 	ip netns exec "$RX" taskset -c 1 "$FLOWIDD" -f -c "$conf" -i vrx \
 	    -o stdout "$@" > /dev/null 2> "$WORK/flowidd.err" &
 	FPID=$!
@@ -85,7 +89,8 @@ probe() {
 	actual=$(sed -n 's/^Rated:.*, \([0-9.]*\) pps.*/\1/p' \
 	    "$WORK/tcpreplay.out" | head -1)
 	read=$(sed -n 's/.*packets read=\([0-9]*\).*/\1/p' "$WORK/flowidd.err")
-	drops=$(sed -n 's/.*kernel_drops=\([0-9]*\).*/\1/p' "$WORK/flowidd.err")
+	drops=$(sed -n 's/.*kernel_drops=\([0-9]*\).*/\1/p' \
+	    "$WORK/flowidd.err")
 	echo "${sent:-0} ${read:-0} ${drops:--1} ${actual%.*}"
 }
 
@@ -121,38 +126,51 @@ try() {
 		note=$rate
 	fi
 	set -- $1 "$2"
-	echo "| $(basename "$4") | $(( $1 >> 20 )) MiB | $2 | $3 | $top | $note |" \
-	    >> "$WORK/out.md"
+	printf '| %s | %s MiB | %s | %s | %s | %s |\n' "$(basename "$4")" \
+	    $(( $1 >> 20 )) "$2" "$3" "$top" "$note" >> "$WORK/out.md"
 	echo "$rate"
 }
 
 # hold RATE "TUNING" MODEL: LIVE_SECONDS at RATE, 10% lower on a loss
 hold() {
-	local rate=$1 r try
+	local rate=$1 r="none run" try
 
 	for try in 1 2 3; do
 		[ "$rate" -gt 0 ] || break
 		r=$(probe "$rate" "$LIVE_SECONDS" "$2" "$3")
-		say "hold $rate pps for $LIVE_SECONDS s, tuning $2, model $3: $r"
+		say "hold $rate pps $LIVE_SECONDS s, tuning $2, model $3: $r"
 		if clean "$r"; then
 			set -- "$rate" $2 "$3" $r
-			echo "- model $(basename "$5"): **$9 packets/s for $LIVE_SECONDS s without loss** (rate tcpreplay measured; $1 asked; sent $6, read $7, kernel drops $8) with buffer $(( $2 >> 20 )) MiB, immediate $3, snaplen $4." >> "$WORK/out.md"
+			printf -- '- model %s: **%s packets/s for %s s %s' \
+			    "$(basename "$5")" "$9" "$LIVE_SECONDS" \
+			    'without loss** (rate tcpreplay measured;' \
+			    >> "$WORK/out.md"
+			printf ' %s asked; sent %s, read %s, drops %s)' \
+			    "$1" "$6" "$7" "$8" >> "$WORK/out.md"
+			printf ' with buffer %s MiB, immediate %s,' \
+			    $(( $2 >> 20 )) "$3" >> "$WORK/out.md"
+			printf ' snaplen %s.\n' "$4" >> "$WORK/out.md"
 			return
 		fi
 		rate=$(( rate * 9 / 10 ))
 	done
-	echo "- model $(basename "$3"): no clean $LIVE_SECONDS s run found, last $r (sent read drops pps)." >> "$WORK/out.md"
+	printf -- '- model %s: no clean %s s run; last: %s %s.\n' \
+	    "$(basename "$3")" "$LIVE_SECONDS" "$r" \
+	    "(sent read drops pps)" >> "$WORK/out.md"
 }
 
 say "replaying $PCAP; probes of $PROBE_SECONDS s, then $LIVE_SECONDS s"
 {
-	echo "Replay: \`$(basename "$PCAP")\` looped by \`tcpreplay -K --loop=0"
-	echo "--unique-ip\` (new addresses on each loop) on a veth pair between"
-	echo "two namespaces; tcpreplay on core 0, flowidd -i on core 1."
+	echo "Replay: \`$(basename "$PCAP")\` looped by \`tcpreplay -K"
+	echo "--loop=0 --unique-ip\` (new addresses on each loop) on a veth"
+	echo "pair between two namespaces; tcpreplay on core 0, flowidd -i"
+	echo "on core 1."
 	echo "Loss is kernel drops (pcap) or fewer packets read than sent."
-	echo "Probes last $PROBE_SECONDS s; the chosen setting is held $LIVE_SECONDS s."
+	echo "Probes last $PROBE_SECONDS s; the chosen setting is held"
+	echo "$LIVE_SECONDS s."
 	echo
-	echo "| model | buffer | immediate | snaplen | top speed: sent read drops pps | highest clean packets/s |"
+	printf '| model | buffer | immediate | snaplen | %s | %s |\n' \
+	    "top speed: sent read drops pps" "highest clean packets/s"
 	echo "|---|---|---|---|---|---|"
 } > "$WORK/out.md"
 

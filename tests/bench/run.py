@@ -286,9 +286,9 @@ def scale_section(res):
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", required=True)
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--flowidd", required=True)
+    ap.add_argument("--bin")
+    ap.add_argument("--data")
+    ap.add_argument("--flowidd")
     ap.add_argument("--model", default="none")
     ap.add_argument("--json", default="none")
     ap.add_argument("--reps", type=int, default=5)
@@ -302,6 +302,8 @@ def main():
     if ARGS.report:
         rerender(ARGS.report)
         return
+    if not (ARGS.bin and ARGS.flowidd and ARGS.data):
+        ap.error("--bin, --flowidd and --data are needed to measure")
     for prog in ("/usr/bin/time", "taskset", "ndpiReader"):
         if shutil.which(prog) is None:
             raise SystemExit("bench: %s is missing (Debian packages: time, "
@@ -528,11 +530,14 @@ def report(info, facts, results, scale, cls):
         if not path:
             continue
         md += ["### " + title, ""]
-        if os.path.exists(path):
-            with open(path) as f:
-                md += [f.read().rstrip(), ""]
-        else:
+        if not os.path.exists(path):
             md += ["(not run)", ""]
+            continue
+        with open(path) as f:
+            text = f.read().rstrip()
+        # the trainer's log is plain text; the live part is Markdown
+        md += (["```", text, "```"] if path.endswith(".txt") else
+               [text]) + [""]
     return md
 
 

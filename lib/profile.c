@@ -59,10 +59,9 @@ profile_map_icmperr(struct pkt *p)
 		p->pk_tcpflags = p->pk_inflags;
 		p->pk_win = p->pk_inwin;
 		/*
-		 * XXX: the reference counts the quoted TCP header's own
-		 * length (data offset) as header bytes; struct pkt does not
-		 * carry it, so the minimum is assumed.  Only header-length
-		 * columns of flows made of such errors differ.
+		 * The reference counts the quoted TCP header's own length
+		 * (data offset) as header bytes.  When the quote is cut
+		 * before that field, the minimum is assumed.
 		 */
 		p->pk_l4hdrlen = p->pk_inhdrlen >= 20 ? p->pk_inhdrlen : 20;
 	} else {

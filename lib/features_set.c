@@ -48,6 +48,7 @@ enum feat {
 	F_SYNOPT = F_BWD_PL + FLOW_STATS_FIRST_PL,	/* 2 x 4 */
 	F_TTL = F_SYNOPT + 8,				/* fwd, bwd */
 	F_HANDSHAKE = F_TTL + 2, F_SERVER_PORT, F_IPVER,
+	F_SERVER_HI, F_SERVER_MID,
 	F_END
 };
 
@@ -100,6 +101,7 @@ static const char *const extra_names[FEATURES_EXTRA] = {
 	"SYNACK.Timestamps",
 	"Fwd.Init.TTL", "Bwd.Init.TTL",
 	"Handshake.Seen", "Server.Port", "IP.Version",
+	"Server.Addr.Hi", "Server.Addr.Mid",
 };
 
 _Static_assert(FLOW_STATS_FIRST_PKTS == 10 && FLOW_STATS_FIRST_PL == 5,
@@ -466,6 +468,47 @@ put_ratios(double *o, const struct flow *fl, enum flowid_profile prof)
 	o[F_INIT_WIN_BWD] = tcp && b->fd_pkts > 0 ? b->fd_win : none;
 }
 
+/*
+ * Whether the responder's address means the same thing on every network:
+ * private, shared, loopback, link-local and unspecified addresses name a
+ * different host on each site, so a model must not learn them.
+ * Multicast and broadcast stay: 224.0.0.251 is mDNS everywhere.
+ */
+static bool
+addr_is_global(const uint8_t *a, uint8_t ipver)
+{
+	static const uint8_t	zero[15];
+
+	if (ipver == 4)
+		return !(a[0] == 0 || a[0] == 10 || a[0] == 127 ||
+		    (a[0] == 100 && (a[1] & 0xc0) == 64) ||
+		    (a[0] == 169 && a[1] == 254) ||
+		    (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+		    (a[0] == 192 && a[1] == 168));
+	if (memcmp(a, zero, 15) == 0 && a[15] <= 1)
+		return false;		/* ::, ::1 */
+	return !((a[0] & 0xfe) == 0xfc ||
+	    (a[0] == 0xfe && (a[1] & 0xc0) == 0x80));
+}
+
+/*
+ * The responder's network, in two exact 16-bit halves: an IPv4 address
+ * whole, the /32 allocation of an IPv6 one; -1 (the profile's "none")
+ * when the address is not global.
+ */
+static void
+put_server_addr(double *o, const struct flow *fl)
+{
+	const uint8_t	*a = flow_dst(fl);
+
+	if (!addr_is_global(a, fl->fl_ipver)) {
+		o[F_SERVER_HI] = o[F_SERVER_MID] = -1;
+		return;
+	}
+	o[F_SERVER_HI] = (a[0] << 8) | a[1];
+	o[F_SERVER_MID] = (a[2] << 8) | a[3];
+}
+
 /* flowidd's own columns: first packets, handshake, server side. */
 static void
 put_extra(double *o, const struct flow *fl)
@@ -508,6 +551,7 @@ put_extra(double *o, const struct flow *fl)
 	o[F_HANDSHAKE] = (fs->fs_bits & FLOW_STATS_HANDSHAKE) != 0;
 	o[F_SERVER_PORT] = flow_dport(fl);
 	o[F_IPVER] = fl->fl_ipver;
+	put_server_addr(o, fl);
 }
 
 void

@@ -17,7 +17,7 @@
  * Flow.Duration ... Idle.Min). */
 #define FEATURES_BASE		80
 /* Columns flowidd appends after them. */
-#define FEATURES_EXTRA		53
+#define FEATURES_EXTRA		55
 #define FEATURES_MAX		(FEATURES_BASE + FEATURES_EXTRA)
 
 /* How many numbers features_compute() writes for this profile. */

@@ -4,15 +4,24 @@
  * next to the XGBoost JSON model.  This file knows nothing of XGBoost; it
  * only reproduces its multi:softprob prediction from plain node arrays.
  *
- * Sidecar format, version 1.  Text, one record per line, fields separated
+ * Sidecar format, version 2.  Text, one record per line, fields separated
  * by one space, lines end in '\n', no blank lines, in this order:
  *
- *	flowid-model 1			magic and format version
+ *	flowid-model 2			magic and format version
  *	profile NAME			flowidd, cicflowmeter or unicauca
  *	features N			then N lines:
  *	feature NAME			  column name, in x[] order
  *	classes K			then K lines (2 <= K <= 1024):
  *	class NAME			  class index = order of appearance
+ *	lookups L			then L lookups (0 <= L <= 16), each:
+ *	lookup NAME M E A		  M key columns (1-4), E entries,
+ *					  prior weight A > 0
+ *	key I				  M lines: key column, in x[]
+ *	prior P1 .. PK			  overall share of each class
+ *	e V1 .. VM P C1 N1 .. CP NP	  E lines: key values (whole, below
+ *					  2^24, keys ascending), then P
+ *					  classes (ascending) with their
+ *					  training flow counts (>= 1)
  *	summary TEXT			any number: training facts, ignored
  *	base_score F			initial margin of every class
  *	trees T				then T trees, each:
@@ -21,6 +30,11 @@
  *					  right child, missing-goes-left (0/1),
  *					  leaf value
  *	end				nothing may follow
+ *
+ * Version 1 is the same without the lookups lines.  Lookups (lookup.h)
+ * add features after the N input columns: lookup l's K + 1 features
+ * (a share per class, then the count) are columns N + l x (K + 1) on,
+ * and trees may split on them.
  *
  * Nodes are numbered from 0 (the root) in the order they appear inside
  * their tree.  A split node has F >= 0, children L and R greater than its
@@ -46,14 +60,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lookup.h"
 #include "model.h"
+#include "model_walk.h"
 
-#define MODEL_MAGIC		"flowid-model 1"
+#define MODEL_MAGIC_V1		"flowid-model 1"
+#define MODEL_MAGIC		"flowid-model 2"
+#define MODEL_MAX_LOOKUPS	16
+#define MODEL_MAX_ENTRIES	(1 << 24)
 #define MODEL_MAX_FEATURES	65536
 #define MODEL_MAX_TREES		1000000
 #define MODEL_MAX_TREE_NODES	(1 << 24)
-#define MODEL_DEFAULT_LEFT	0x80000000u	/* in mn_feat */
-#define MODEL_FEAT_MASK		0x7fffffffu
 #define MODEL_MAX_DEPTH		256
 
 /*
@@ -63,27 +80,13 @@
  * are a learning rate times a gradient ratio, far below this.
  */
 #define MODEL_MAX_LEAF		1e30f
-#define MODEL_BLOCK		16	/* rows per pass over the trees */
+#define MODEL_BLOCK		MODEL_WALK_MAX	/* rows per pass */
 #define MODEL_MARGINS		4096	/* floats of margin on the stack */
+#define MODEL_SCRATCH		8192	/* floats of rows with lookups */
 
 _Static_assert(MODEL_MARGINS >= MODEL_MAX_CLASSES,
     "a block must hold at least one row of margins");
 
-/*
- * One node in memory, 12 bytes.  The loader lays each tree out breadth
- * first, so a node's right child always follows its left one.  A leaf is
- * a split that always goes right, to itself: its threshold is NaN (no
- * value is below it), missing values go right, and its "left child" is
- * the node before it.  A walk is then a fixed number of identical steps
- * (the tree's depth) with no branch, and rows can walk a tree side by
- * side.  Indices are relative to the tree's first node, and wrap around
- * for a tree that is a single leaf.
- */
-struct model_node {
-	uint32_t	mn_left;	/* left child; a leaf: itself - 1 */
-	uint32_t	mn_feat;	/* feature | MODEL_DEFAULT_LEFT */
-	float		mn_value;	/* threshold; a leaf: NaN */
-};
 
 struct model {
 	char		 *m_profile;
@@ -91,6 +94,9 @@ struct model {
 	size_t		  m_nfeatures;
 	char		**m_classes;
 	size_t		  m_nclasses;
+	struct lookup	 *m_lookups;
+	size_t		  m_nlookups;
+	size_t		  m_nall;	/* input columns + lookup features */
 	float		  m_base;	/* base_score */
 	struct model_node *m_nodes;	/* every tree, one after another */
 	float		 *m_leaf;	/* leaf value of each node, or 0 */
@@ -123,6 +129,8 @@ struct model_reader {
 	struct model_fnode *mr_tree;	/* the tree being read, as filed */
 	uint32_t	*mr_order;	/* breadth-first order of its nodes */
 	size_t		 mr_treecap;
+	int		 mr_version;	/* of the format */
+	uint32_t	*mr_counts;	/* one lookup entry's counts, dense */
 };
 
 static int
@@ -275,6 +283,207 @@ read_names(struct model_reader *r, const char *key, size_t n, char ***out)
 	return 0;
 }
 
+/* Read lookup lk's M "key I" lines: input columns, not lookup features. */
+static int
+read_lookup_keys(struct model_reader *r, const struct model *m,
+    struct lookup *lk)
+{
+	char	*p;
+	long	 v;
+	size_t	 i;
+
+	for (i = 0; i < lk->lk_nkeys; i++) {
+		if (reader_next(r) == -1)
+			return -1;
+		if ((p = line_args(r, "key")) == NULL ||
+		    scan_long(&p, 0, (long)m->m_nfeatures - 1, &v) == -1 ||
+		    *p != '\0')
+			return reader_fail(r, "lookup %s: expected 'key I' "
+			    "with I < %zu", lk->lk_name, m->m_nfeatures);
+		lk->lk_feat[i] = (uint32_t)v;
+	}
+	return 0;
+}
+
+static int
+read_lookup_prior(struct model_reader *r, struct lookup *lk)
+{
+	char	*p;
+	size_t	 c;
+
+	if ((lk->lk_prior = calloc(lk->lk_nclasses,
+	    sizeof(*lk->lk_prior))) == NULL)
+		return reader_fail(r, "out of memory");
+	if (reader_next(r) == -1)
+		return -1;
+	if ((p = line_args(r, "prior")) == NULL)
+		return reader_fail(r, "lookup %s: expected 'prior P1 .. PK'",
+		    lk->lk_name);
+	for (c = 0; c < lk->lk_nclasses; c++)
+		if (scan_float(&p, &lk->lk_prior[c]) == -1 ||
+		    lk->lk_prior[c] < 0 || lk->lk_prior[c] > 1)
+			return reader_fail(r, "lookup %s: prior %zu: not a "
+			    "share in [0, 1]", lk->lk_name, c + 1);
+	if (*p != '\0')
+		return reader_fail(r, "lookup %s: more than %zu priors",
+		    lk->lk_name, lk->lk_nclasses);
+	return 0;
+}
+
+/*
+ * Make room for entry e and the unseen row after it.  Arrays grow as
+ * lines arrive, so a short file cannot claim a huge allocation.
+ */
+static int
+grow_entries(struct model_reader *r, struct lookup *lk, size_t e,
+    size_t *cap)
+{
+	uint32_t	*keys;
+	float		*values;
+	size_t		 n = *cap;
+
+	if (e + 1 < n)
+		return 0;
+	n = n ? n * 2 : 64;
+	if ((keys = realloc(lk->lk_keys, n * lk->lk_nkeys *
+	    sizeof(*keys))) == NULL)
+		return reader_fail(r, "out of memory");
+	lk->lk_keys = keys;
+	if ((values = realloc(lk->lk_values, n * lookup_width(lk) *
+	    sizeof(*values))) == NULL)
+		return reader_fail(r, "out of memory");
+	lk->lk_values = values;
+	*cap = n;
+	return 0;
+}
+
+/* Parse "e V1 .. VM P C1 N1 .. CP NP" into entry e's key and features. */
+static int
+read_lookup_entry(struct model_reader *r, struct lookup *lk, size_t e)
+{
+	uint32_t	*key = lk->lk_keys + e * lk->lk_nkeys;
+	char		*p;
+	long		 v, npairs, cls, last = -1, n;
+	size_t		 i;
+
+	if (reader_next(r) == -1)
+		return -1;
+	if ((p = line_args(r, "e")) == NULL)
+		return reader_fail(r, "lookup %s: expected entry 'e ...' "
+		    "(%zu of %zu)", lk->lk_name, e + 1, lk->lk_nentries);
+	for (i = 0; i < lk->lk_nkeys; i++) {
+		if (scan_long(&p, 0, (long)LOOKUP_KEY_LIMIT - 1, &v) == -1)
+			return reader_fail(r, "lookup %s: bad key value",
+			    lk->lk_name);
+		key[i] = (uint32_t)v;
+	}
+	if (e > 0 && lookup_key_cmp(key - lk->lk_nkeys, key,
+	    lk->lk_nkeys) >= 0)
+		return reader_fail(r, "lookup %s: keys not ascending",
+		    lk->lk_name);
+
+	memset(r->mr_counts, 0, lk->lk_nclasses * sizeof(*r->mr_counts));
+	if (scan_long(&p, 0, (long)lk->lk_nclasses, &npairs) == -1)
+		return reader_fail(r, "lookup %s: bad class count",
+		    lk->lk_name);
+	for (i = 0; i < (size_t)npairs; i++) {
+		if (scan_long(&p, last + 1, (long)lk->lk_nclasses - 1,
+		    &cls) == -1 || scan_long(&p, 1, INT32_MAX, &n) == -1)
+			return reader_fail(r, "lookup %s: bad class and count "
+			    "(classes ascending, counts >= 1)", lk->lk_name);
+		r->mr_counts[cls] = (uint32_t)n;
+		last = cls;
+	}
+	if (*p != '\0')
+		return reader_fail(r, "lookup %s: data after the counts",
+		    lk->lk_name);
+	lookup_fill(lk->lk_values + e * lookup_width(lk), r->mr_counts,
+	    lk->lk_nclasses, lk->lk_prior, lk->lk_alpha);
+	return 0;
+}
+
+/* "lookup NAME M E A": name, key columns, entries, prior weight. */
+static int
+read_lookup_line(struct model_reader *r, struct lookup *lk)
+{
+	char	*p, *sp;
+	long	 nkeys, nentries;
+
+	if (reader_next(r) == -1)
+		return -1;
+	if ((p = line_args(r, "lookup")) == NULL || *p == ' ' ||
+	    (sp = strchr(p, ' ')) == NULL)
+		return reader_fail(r, "expected 'lookup NAME M E A'");
+	if ((lk->lk_name = strndup(p, (size_t)(sp - p))) == NULL)
+		return reader_fail(r, "out of memory");
+	p = sp + 1;
+	if (scan_long(&p, 1, LOOKUP_MAX_KEYS, &nkeys) == -1 ||
+	    scan_long(&p, 0, MODEL_MAX_ENTRIES, &nentries) == -1 ||
+	    scan_float(&p, &lk->lk_alpha) == -1 || *p != '\0' ||
+	    !(lk->lk_alpha > 0) || lk->lk_alpha > MODEL_MAX_LEAF)
+		return reader_fail(r, "lookup %s: expected M in [1, %d], "
+		    "E in [0, %d], A > 0", lk->lk_name, LOOKUP_MAX_KEYS,
+		    MODEL_MAX_ENTRIES);
+	lk->lk_nkeys = (size_t)nkeys;
+	lk->lk_nentries = (size_t)nentries;
+	return 0;
+}
+
+static int
+read_lookup(struct model_reader *r, const struct model *m,
+    struct lookup *lk)
+{
+	size_t	e, cap = 0;
+
+	lk->lk_nclasses = m->m_nclasses;
+	if (read_lookup_line(r, lk) == -1 ||
+	    read_lookup_keys(r, m, lk) == -1 ||
+	    read_lookup_prior(r, lk) == -1)
+		return -1;
+
+	for (e = 0; e <= lk->lk_nentries; e++)
+		if (grow_entries(r, lk, e, &cap) == -1 ||
+		    (e < lk->lk_nentries && read_lookup_entry(r, lk, e) == -1))
+			return -1;
+
+	/* the row of a key the training never saw */
+	memset(r->mr_counts, 0, lk->lk_nclasses * sizeof(*r->mr_counts));
+	lookup_fill(lk->lk_values + lk->lk_nentries * lookup_width(lk),
+	    r->mr_counts, lk->lk_nclasses, lk->lk_prior, lk->lk_alpha);
+	return 0;
+}
+
+/*
+ * Lookup features are copied next to each row's input columns before the
+ * walk (model_predict), in a stack buffer: their count is bounded.
+ */
+static int
+read_lookups(struct model_reader *r, struct model *m)
+{
+	size_t	l;
+
+	if (read_count(r, "lookups", 0, MODEL_MAX_LOOKUPS,
+	    &m->m_nlookups) == -1)
+		return -1;
+	if (m->m_nlookups == 0)
+		return 0;
+	if (m->m_nfeatures + m->m_nlookups * (m->m_nclasses + 1) >
+	    MODEL_SCRATCH)
+		return reader_fail(r, "more than %d features with lookups",
+		    MODEL_SCRATCH);
+	m->m_lookups = calloc(m->m_nlookups, sizeof(*m->m_lookups));
+	r->mr_counts = calloc(m->m_nclasses, sizeof(*r->mr_counts));
+	if (m->m_lookups == NULL || r->mr_counts == NULL)
+		return reader_fail(r, "out of memory");
+
+	for (l = 0; l < m->m_nlookups; l++) {
+		if (read_lookup(r, m, &m->m_lookups[l]) == -1)
+			return -1;
+		m->m_nall += lookup_width(&m->m_lookups[l]);
+	}
+	return 0;
+}
+
 static int
 read_header(struct model_reader *r, struct model *m)
 {
@@ -282,7 +491,11 @@ read_header(struct model_reader *r, struct model *m)
 
 	if (reader_next(r) == -1)
 		return -1;
-	if (strcmp(r->mr_line, MODEL_MAGIC) != 0)
+	if (strcmp(r->mr_line, MODEL_MAGIC_V1) == 0)
+		r->mr_version = 1;
+	else if (strcmp(r->mr_line, MODEL_MAGIC) == 0)
+		r->mr_version = 2;
+	else
 		return reader_fail(r, "not a flowid model (expected '%s')",
 		    MODEL_MAGIC);
 
@@ -302,7 +515,10 @@ read_header(struct model_reader *r, struct model *m)
 	if (read_count(r, "classes", 2, MODEL_MAX_CLASSES,
 	    &m->m_nclasses) == -1)
 		return -1;
-	return read_names(r, "class", m->m_nclasses, &m->m_classes);
+	if (read_names(r, "class", m->m_nclasses, &m->m_classes) == -1)
+		return -1;
+	m->m_nall = m->m_nfeatures;
+	return r->mr_version == 1 ? 0 : read_lookups(r, m);
 }
 
 /* Skip summary lines, then read base_score. */
@@ -374,7 +590,7 @@ read_node(struct model_reader *r, const struct model *m, long i, size_t n)
 		return -1;
 	if ((p = line_args(r, "n")) == NULL)
 		return reader_fail(r, "expected node line 'n F THR L R D V'");
-	if (scan_long(&p, -1, (long)m->m_nfeatures - 1, &feat) == -1)
+	if (scan_long(&p, -1, (long)m->m_nall - 1, &feat) == -1)
 		return reader_fail(r, "node %ld: bad feature index", i);
 	if (scan_float(&p, &thr) == -1)
 		return reader_fail(r, "node %ld: bad threshold", i);
@@ -566,6 +782,7 @@ model_load(const char *path, char *errbuf, size_t errlen)
 	free(r.mr_line);
 	free(r.mr_tree);
 	free(r.mr_order);
+	free(r.mr_counts);
 	if (rc == -1) {
 		model_free(m);
 		return NULL;
@@ -588,11 +805,16 @@ free_names(char **names, size_t n)
 void
 model_free(struct model *m)
 {
+	size_t	i;
+
 	if (m == NULL)
 		return;
 	free(m->m_profile);
 	free_names(m->m_features, m->m_nfeatures);
 	free_names(m->m_classes, m->m_nclasses);
+	for (i = 0; m->m_lookups != NULL && i < m->m_nlookups; i++)
+		lookup_free(&m->m_lookups[i]);
+	free(m->m_lookups);
 	free(m->m_nodes);
 	free(m->m_leaf);
 	free(m->m_tree_first);
@@ -629,22 +851,6 @@ const char *
 model_class_name(const struct model *m, size_t i)
 {
 	return i < m->m_nclasses ? m->m_classes[i] : NULL;
-}
-
-/*
- * One step down the tree for one row.  x < thr is false for a NaN x, so
- * "go left" is (x < thr) or (x is NaN and missing goes left).  No branch:
- * half of them would be guessed wrong.
- */
-static inline uint32_t
-tree_step(const struct model_node *n, const float *x)
-{
-	float		v = x[n->mn_feat & MODEL_FEAT_MASK];
-	uint32_t	left;
-
-	left = (uint32_t)(v < n->mn_value) |
-	    ((uint32_t)!!isnan(v) & (n->mn_feat >> 31));
-	return n->mn_left + (left ^ 1);
 }
 
 /*
@@ -687,15 +893,38 @@ tree_block(const struct model *m, size_t t, const float *x, size_t nb,
 {
 	const struct model_node	*tree = m->m_nodes + m->m_tree_first[t];
 	const float		*leaf = m->m_leaf + m->m_tree_first[t];
-	const size_t		 nf = m->m_nfeatures, k = m->m_nclasses;
-	uint32_t		 pos[MODEL_BLOCK] = { 0 };
-	size_t			 b, d;
+	const size_t		 nf = m->m_nall, k = m->m_nclasses;
+	uint32_t		 pos[MODEL_BLOCK];
+	size_t			 b;
 
-	for (d = 0; d < m->m_tree_depth[t]; d++)
-		for (b = 0; b < nb; b++)
-			pos[b] = tree_step(tree + pos[b], x + b * nf);
+	model_walk(tree, m->m_tree_depth[t], x, nf, nb, pos);
 	for (b = 0; b < nb; b++)
 		margin[b * k + m->m_tree_class[t]] += leaf[pos[b]];
+}
+
+/* Trees t .. t + 3 at once (model_walk4), their leaves added in order. */
+static void
+tree_block4(const struct model *m, size_t t, const float *x, size_t nb,
+    float *margin)
+{
+	const struct model_node	*tree[4];
+	const size_t		 k = m->m_nclasses;
+	uint32_t		 pos[4 * MODEL_BLOCK];
+	unsigned		 depth[4];
+	size_t			 i, b;
+
+	for (i = 0; i < 4; i++) {
+		tree[i] = m->m_nodes + m->m_tree_first[t + i];
+		depth[i] = m->m_tree_depth[t + i];
+	}
+	model_walk4(tree, depth, x, m->m_nall, nb, pos);
+	for (i = 0; i < 4; i++) {
+		const float	*leaf = m->m_leaf + m->m_tree_first[t + i];
+		size_t		 c = m->m_tree_class[t + i];
+
+		for (b = 0; b < nb; b++)
+			margin[b * k + c] += leaf[pos[i * MODEL_BLOCK + b]];
+	}
 }
 
 /*
@@ -703,28 +932,87 @@ tree_block(const struct model *m, size_t t, const float *x, size_t nb,
  * of the block before the next tree, so the tree stays in cache.  Each
  * row still adds its trees in file order, as XGBoost does.  The margins
  * live on the stack (16 KB): fewer rows per block when there are many
- * classes.
+ * classes.  So do the rows of a model with lookups (32 KB).
  */
+/*
+ * Rows of a model with lookups: each row's input columns, then every
+ * lookup's features for it.
+ */
+static const float *
+lookup_rows(const struct model *m, const float *x, size_t nb, float *out)
+{
+	const size_t	nin = m->m_nfeatures;
+	float		*row;
+	size_t		 b, l;
+
+	for (b = 0; b < nb; b++, x += nin) {
+		row = out + b * m->m_nall;
+		memcpy(row, x, nin * sizeof(*x));
+		row += nin;
+		for (l = 0; l < m->m_nlookups; l++) {
+			const struct lookup *lk = &m->m_lookups[l];
+
+			memcpy(row, lookup_find(lk, x),
+			    lookup_width(lk) * sizeof(*row));
+			row += lookup_width(lk);
+		}
+	}
+	return out;
+}
+
+size_t
+model_ntree_features(const struct model *m)
+{
+	return m->m_nall;
+}
+
+void
+model_expand(const struct model *m, const float *x, size_t nrows,
+    float *out)
+{
+	if (m->m_nlookups == 0)
+		memcpy(out, x, nrows * m->m_nfeatures * sizeof(*x));
+	else
+		(void)lookup_rows(m, x, nrows, out);
+}
+
+static size_t
+predict_block(const struct model *m)
+{
+	size_t	block = MODEL_BLOCK;
+
+	if (MODEL_MARGINS / m->m_nclasses < block)
+		block = MODEL_MARGINS / m->m_nclasses;
+	if (m->m_nlookups > 0 && MODEL_SCRATCH / m->m_nall < block)
+		block = MODEL_SCRATCH / m->m_nall;
+	return block;
+}
+
 int
 model_predict(const struct model *m, const float *x, size_t nrows,
     uint16_t *cls, float *prob)
 {
-	float	margin[MODEL_MARGINS];
-	size_t	k, block, r, b, nb, t;
+	float		 margin[MODEL_MARGINS], scratch[MODEL_SCRATCH];
+	const float	*rows;
+	size_t		 k, block, r, b, nb, t;
 
 	if (m == NULL || (nrows > 0 && (x == NULL || cls == NULL ||
 	    prob == NULL)))
 		return -1;
 	k = m->m_nclasses;
-	block = MODEL_MARGINS / k < MODEL_BLOCK ? MODEL_MARGINS / k :
-	    MODEL_BLOCK;
+	block = predict_block(m);
 
 	for (r = 0; r < nrows; r += nb) {
 		nb = nrows - r < block ? nrows - r : block;
+		rows = x + r * m->m_nfeatures;
+		if (m->m_nlookups > 0)
+			rows = lookup_rows(m, rows, nb, scratch);
 		for (b = 0; b < nb * k; b++)
 			margin[b] = m->m_base;
-		for (t = 0; t < m->m_ntrees; t++)
-			tree_block(m, t, x + r * m->m_nfeatures, nb, margin);
+		for (t = 0; t + 4 <= m->m_ntrees; t += 4)
+			tree_block4(m, t, rows, nb, margin);
+		for (; t < m->m_ntrees; t++)
+			tree_block(m, t, rows, nb, margin);
 		for (b = 0; b < nb; b++)
 			prob[r + b] = softmax_top(margin + b * k, k,
 			    &cls[r + b]);

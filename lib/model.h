@@ -30,6 +30,20 @@ size_t		 model_nclasses(const struct model *);
 const char	*model_class_name(const struct model *, size_t i);
 
 /*
+ * Columns the trees read: the model_nfeatures() inputs, then the features
+ * of the model's lookups (lookup.h), computed from the inputs.
+ */
+size_t		 model_ntree_features(const struct model *);
+
+/*
+ * Write nrows rows of x as the trees see them (model_ntree_features()
+ * floats each) to out: what another predictor of the same trees, such as
+ * libxgboost, must be given to match model_predict().
+ */
+void		 model_expand(const struct model *, const float *x,
+		    size_t nrows, float *out);
+
+/*
  * x holds nrows rows of model_nfeatures() floats (NaN = missing).  Writes
  * the most probable class of each row to cls and its softmax probability to
  * prob.  Returns 0, or -1 when an argument is unusable.  Thread-safe: the

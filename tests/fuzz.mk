@@ -16,7 +16,7 @@ FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(FZ)/fuzz_%)
 # each target lists the sources it needs beyond its own file
 FUZZ_SRCS_decode = lib/decode.c
 FUZZ_SRCS_flow	 = $(LIB_SRCS)
-FUZZ_SRCS_model	 = lib/model.c
+FUZZ_SRCS_model	 = lib/model.c lib/model_walk.c lib/lookup.c
 FUZZ_SRCS_conf	 = daemon/conf_file.c daemon/conf.c $(LIB_SRCS)
 FUZZ_LIBS_conf	 = $(shell pkg-config --libs libconfig 2>/dev/null)
 FUZZ_SRCS_csv	 = tools/train/csv.c tools/train/dataset.c tools/train/util.c

@@ -7,10 +7,10 @@ TRAIN_CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || \
 TRAIN_DS_OBJS	:= $(B)/tools/train/csv.o $(B)/tools/train/dataset.o \
 		   $(B)/tools/train/util.o
 
-$(B)/tests/model_test: tests/unit/model_test.c $(B)/lib/model.o
+$(B)/tests/model_test: tests/unit/model_test.c $(MODEL_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TRAIN_CMOCKA_CFLAGS) -Ilib -o $@ $< \
-	    $(B)/lib/model.o $(TRAIN_CMOCKA_LIBS) -lm
+	    $(MODEL_OBJS) $(TRAIN_CMOCKA_LIBS) -lm
 
 $(B)/tests/train_dataset_test: tests/train/dataset_test.c $(TRAIN_DS_OBJS) \
     tools/train/train.h

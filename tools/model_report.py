@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: ISC
 """Put the comparison of `make model` at the head of models/REPORT.md.
 
-usage: model_report.py REPORT.md RUNDIR SHIPPED SET ...
+usage: model_report.py REPORT.md RUNDIR SHIPPED "SEED ..." SET ...
 
 REPORT.md is flowid-train's report of the shipped model (split by
 capture, then retrained on every row).  RUNDIR holds SET-capture.md and
 SET-random.md, the trainer's reports of every other run, and default.out,
-the shipped run's standard output.  Only the standard library is used."""
+the shipped run's standard output, and seedN.out the shipped set's
+standard output when split by capture with seed N.  Only the standard
+library is used."""
 
 import os
 import re
@@ -19,6 +21,8 @@ SETS = {
     "ext": "CICFlowMeter + flowidd's extended columns (Server.Port among "
            "them)",
     "extports": "extended + Source/Destination.Port",
+    "lookups": "extended + lookup features (service port, server "
+               "network, server)",
 }
 
 
@@ -54,11 +58,44 @@ def cell(v):
     return "%.3f" % v
 
 
+def metrics(path, prefix):
+    """Accuracy and macro-F1 of a trainer output line."""
+    line = line_of(path, prefix)
+    if line is None:
+        sys.exit("model_report: no '%s' line in %s" % (prefix, path))
+    kv = dict(f.split("=", 1) for f in line.split()[1:] if "=" in f)
+    return float(kv["accuracy"]), float(kv["macro_f1"])
+
+
+def seed_table(rundir, seeds, first):
+    """The shipped set split by capture with other seeds, and the mean."""
+    rows = [("1", first["model"], first["port"])]
+    for seed in seeds:
+        path = os.path.join(rundir, "seed%s.out" % seed)
+        rows.append((seed, metrics(path, "metrics "),
+                     metrics(path, "baseline_port ")))
+    out = ["The shipped configuration split by capture with other seeds "
+           "(each seed holds out other capture groups):\n",
+           "| Seed | Model accuracy | macro-F1 | Port baseline accuracy | "
+           "macro-F1 |", "|---|---:|---:|---:|---:|"]
+    for seed, m, p in rows:
+        out.append("| %s | %s | %s | %s | %s |" % (seed, cell(m[0]),
+                   cell(m[1]), cell(p[0]), cell(p[1])))
+    n = len(rows)
+    mean = [sum(r[1][i] for r in rows) / n for i in (0, 1)]
+    pmean = [sum(r[2][i] for r in rows) / n for i in (0, 1)]
+    out.append("| **mean** | **%s** | **%s** | %s | %s |\n"
+               % (cell(mean[0]), cell(mean[1]), cell(pmean[0]),
+                  cell(pmean[1])))
+    return out
+
+
 def main():
-    if len(sys.argv) < 5:
+    if len(sys.argv) < 6:
         sys.exit(__doc__.split("\n\n")[1])
-    report, rundir, ship, sets = (sys.argv[1], sys.argv[2], sys.argv[3],
-                                  sys.argv[4:])
+    report, rundir, ship, seeds, sets = (sys.argv[1], sys.argv[2],
+                                         sys.argv[3], sys.argv[4].split(),
+                                         sys.argv[5:])
     res = {}
     for s in sets:
         for sp in ("capture", "random"):
@@ -104,6 +141,8 @@ def main():
                "Its way of measuring, a random row split, is the "
                "right-hand pair of columns: every configuration looks "
                "far better there than on captures it never saw.\n")
+
+    out.extend(seed_table(rundir, seeds, res[ship, "capture"]))
 
     verify = line_of(os.path.join(rundir, "default.out"), "verify:")
     if verify is not None:

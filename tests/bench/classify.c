@@ -210,6 +210,23 @@ xgb_pass(BoosterHandle b, const struct rows *rs, DMatrixHandle *dm)
 	return out;
 }
 
+/*
+ * The rows as the trees read them, lookup features included: libxgboost
+ * knows nothing of lookups.  Replaces rs's matrix.
+ */
+static const struct rows *
+rows_expand(const struct model *m, struct rows *rs)
+{
+	size_t	 nt = model_ntree_features(m);
+	float	*x = xmalloc(rs->r_n * nt * sizeof(*x));
+
+	model_expand(m, rs->r_x, rs->r_n, x);
+	free(rs->r_x);
+	rs->r_x = x;
+	rs->r_nfeat = nt;
+	return rs;
+}
+
 static int
 dbl_cmp(const void *a, const void *b)
 {
@@ -362,8 +379,9 @@ main(int argc, char *argv[])
 	prob = xmalloc(rs.r_n * sizeof(*prob));
 	if (bench_c(m, &rs, budget / 2, cls, prob) == -1)
 		rv = 1;
-	else if (strcmp(argv[2], "-") != 0 && bench_xgb(argv[2], &rs,
-	    model_nclasses(m), budget / 2, cls, prob) == -1)
+	else if (strcmp(argv[2], "-") != 0 && bench_xgb(argv[2],
+	    rows_expand(m, &rs), model_nclasses(m), budget / 2, cls,
+	    prob) == -1)
 		rv = 1;
 	free(cls);
 	free(prob);

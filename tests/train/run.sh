@@ -162,6 +162,25 @@ train "$T/gold" -o "$T/golden" --min-class 2 --holdout 0 --rounds 3 \
     --threads 1 --profile unicauca "$HERE/unicauca-sample.csv"
 check "sample: golden sidecar" cmp "$T/golden.model" "$HERE/sample.model"
 
+# 10b. lookup features: the shipped counts are every training row's, and
+# lib/model.c computes the features from them as the trainer did
+train "$T/lk" -o "$T/lk" --min-class 2 --holdout 0 --rounds 3 \
+    --profile unicauca --ports --lookup Protocol,Destination.Port --verify \
+    "$HERE/unicauca-sample.csv"
+check "lookup: lib/model.c = libxgboost" \
+    grep -q ' 0 class mismatches, 0 probability' "$T/lk"
+check "lookup: sidecar section" \
+    grep -q '^lookup Protocol+Destination.Port 2 [0-9]* 1$' "$T/lk.model"
+check "lookup: counts = training rows" test "$(awk '/^e /{for (i = 6; \
+    i <= NF; i += 2) n += $i} END {print n}' "$T/lk.model")" = \
+    "$(metric "$T/lk" train)"
+check "lookup: summary names it" test "$(grep -c \
+    '^summary params lookups 1 alpha 1 folds 5$' "$T/lk.model")" = 1
+"$TRAIN" -o "$T/x" --lookup Protocol,Nope "$HERE/unicauca-sample.csv" \
+    2>"$T/e" >/dev/null
+check "lookup: unknown column refused" \
+    grep -q 'Nope is not a feature column' "$T/e"
+
 # 11. refusals
 printf 'a,b\n1,2\n' >"$T/nolabel.csv"
 check "no ProtocolName: fails" sh -c "! $TRAIN -o $T/x $T/nolabel.csv"

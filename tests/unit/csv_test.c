@@ -153,7 +153,8 @@ test_header_flowidd(void **state)
 	n = fields(out, f, MAXF);
 	assert_int_equal(n, 87 + FEATURES_EXTRA + 3);
 	assert_string_equal(f[87], "Pkt.Size.1");
-	assert_string_equal(f[87 + FEATURES_EXTRA - 1], "IP.Version");
+	assert_string_equal(f[87 + FEATURES_EXTRA - 3], "IP.Version");
+	assert_string_equal(f[87 + FEATURES_EXTRA - 1], "Server.Addr.Mid");
 	assert_string_equal(f[n - 3], "Predicted.ProtocolName");
 	assert_string_equal(f[n - 2], "Predicted.Confidence");
 	assert_string_equal(f[n - 1], "L7Confidence");

@@ -258,6 +258,8 @@ static const double exp_t_flowidd[] = {
 	1,	/* Handshake.Seen */
 	80,	/* Server.Port */
 	4,	/* IP.Version */
+	50739,	/* Server.Addr.Hi: 198.51 */
+	25602,	/* Server.Addr.Mid: 100.2 */
 };
 
 /*
@@ -595,6 +597,8 @@ static const double exp_u_flowidd[] = {
 	0,	/* Handshake.Seen */
 	6000,	/* Server.Port */
 	4,	/* IP.Version */
+	50739,	/* Server.Addr.Hi: 198.51 */
+	25602,	/* Server.Addr.Mid: 100.2 */
 };
 
 /*
@@ -773,6 +777,55 @@ static const double exp_u_uni[] = {
 	0,	/* Idle.Max */
 	0,	/* Idle.Min */
 };
+/*
+ * The responder's address columns: global addresses whole (IPv4) or as
+ * their /32 (IPv6), -1 for site-local ones, multicast kept.
+ */
+static void
+check_server_addr(uint8_t ipver, const uint8_t *dst, double hi, double mid)
+{
+	struct flow	fl;
+	uint8_t		src[16] = { 192, 0, 2, 1 };
+	double		got[FEATURES_MAX];
+	size_t		i;
+
+	memset(&fl, 0, sizeof(fl));
+	flow_set_endpoints(&fl, ipver, 17, src, 5000, dst, 53);
+	features_compute(&fl, FLOWID_PROFILE_FLOWIDD, got);
+	for (i = 0; i < FEATURES_MAX; i++)
+		if (strcmp(features_name(FLOWID_PROFILE_FLOWIDD, i),
+		    "Server.Addr.Hi") == 0)
+			break;
+	assert_true(i + 1 < FEATURES_MAX);
+	assert_true(got[i] == hi);
+	assert_true(got[i + 1] == mid);
+}
+
+static void
+test_server_addr(void **state)
+{
+	static const uint8_t	fb[16] = { 157, 240, 1, 35 };
+	static const uint8_t	mdns[16] = { 224, 0, 0, 251 };
+	static const uint8_t	rfc1918[16] = { 172, 31, 255, 1 };
+	static const uint8_t	shared[16] = { 100, 64, 0, 1 };
+	static const uint8_t	notshared[16] = { 100, 128, 0, 1 };
+	static const uint8_t	v6[16] = { 0x2a, 0x03, 0x28, 0x80, 0xf1 };
+	static const uint8_t	ula[16] = { 0xfd, 0x12, 0x34, 0x56 };
+	static const uint8_t	ll[16] = { 0xfe, 0x80 };
+	static const uint8_t	lo6[16] = { [15] = 1 };
+
+	(void)state;
+	check_server_addr(4, fb, 157 * 256 + 240, 1 * 256 + 35);
+	check_server_addr(4, mdns, 224 * 256, 251);
+	check_server_addr(4, rfc1918, -1, -1);
+	check_server_addr(4, shared, -1, -1);
+	check_server_addr(4, notshared, 100 * 256 + 128, 1);
+	check_server_addr(6, v6, 0x2a03, 0x2880);
+	check_server_addr(6, ula, -1, -1);
+	check_server_addr(6, ll, -1, -1);
+	check_server_addr(6, lo6, -1, -1);
+}
+
 /* Build a flow from hand-made packets the way the flow table would. */
 static void
 flow_build(struct flow *fl, enum flowid_profile prof, const struct tpkt *v,
@@ -1095,14 +1148,16 @@ test_names(void **state)
 	}
 	assert_int_equal(features_count(FLOWID_PROFILE_UNICAUCA), 80);
 	assert_int_equal(features_count(FLOWID_PROFILE_CICFLOWMETER), 80);
-	assert_int_equal(features_count(FLOWID_PROFILE_FLOWIDD), 133);
+	assert_int_equal(features_count(FLOWID_PROFILE_FLOWIDD), 135);
 	assert_string_equal(features_name(FLOWID_PROFILE_FLOWIDD, 80),
 	    "Pkt.Size.1");
 	assert_string_equal(features_name(FLOWID_PROFILE_FLOWIDD, 109),
 	    "Pkt.IAT.10");
 	assert_string_equal(features_name(FLOWID_PROFILE_FLOWIDD, 132),
 	    "IP.Version");
-	assert_null(features_name(FLOWID_PROFILE_FLOWIDD, 133));
+	assert_string_equal(features_name(FLOWID_PROFILE_FLOWIDD, 134),
+	    "Server.Addr.Mid");
+	assert_null(features_name(FLOWID_PROFILE_FLOWIDD, 135));
 	assert_null(features_name(FLOWID_PROFILE_UNICAUCA, 80));
 }
 
@@ -1219,6 +1274,7 @@ main(void)
 		cmocka_unit_test(test_straggler_clamped),
 		cmocka_unit_test(test_first_forward),
 		cmocka_unit_test(test_bulk_broken_by_other_side),
+		cmocka_unit_test(test_server_addr),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_profile_names),
 		cmocka_unit_test(test_map_pkt),

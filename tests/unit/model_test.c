@@ -188,7 +188,7 @@ static void
 test_bad_header(void **state)
 {
 	(void)state;
-	assert_rejected(write_edited("flowid-model 1", "flowid-model 2"),
+	assert_rejected(write_edited("flowid-model 1", "flowid-model 3"),
 	    ":1: not a flowid model");
 	assert_rejected(write_edited("flowid-model 1", "{\"learner\""),
 	    ":1: not a flowid model");
@@ -243,6 +243,142 @@ test_bad_tree(void **state)
 	    ":23: tree 2: bad node count");
 }
 
+/*
+ * Version 2 with one lookup keyed by feature a (lookup.h).  Its features
+ * are columns 2-5: the shares of X, Y, Z among the training flows of the
+ * row's a, and their count, with the prior weighed as one flow:
+ *   a = 7: counts 3, 0, 1: (3 + 0.5) / 5 = 0.7, 0.25 / 5 = 0.05,
+ *          1.25 / 5 = 0.25, 4
+ *   a = 9: counts 0, 4, 0: 0.1, 0.85, 0.05, 4
+ *   other: the prior 0.5, 0.25, 0.25 and 0
+ * X: share X < 0.6 ? -1 : 1; Y: share Y < 0.5 ? 0 : 2; Z: count < 1 ? 0.3 : 0
+ */
+static const char lookup_model[] =
+    "flowid-model 2\n"
+    "profile unicauca\n"
+    "features 2\n"
+    "feature a\n"
+    "feature b\n"
+    "classes 3\n"
+    "class X\n"
+    "class Y\n"
+    "class Z\n"
+    "lookups 1\n"
+    "lookup a 1 2 1\n"
+    "key 0\n"
+    "prior 0.5 0.25 0.25\n"
+    "e 7 2 0 3 2 1\n"
+    "e 9 1 1 4\n"
+    "base_score 0\n"
+    "trees 3\n"
+    "tree 0 3\n"
+    "n 2 0.6 1 2 0 0\n"
+    "n -1 0 -1 -1 0 -1\n"
+    "n -1 0 -1 -1 0 1\n"
+    "tree 1 3\n"
+    "n 3 0.5 1 2 0 0\n"
+    "n -1 0 -1 -1 0 0\n"
+    "n -1 0 -1 -1 0 2\n"
+    "tree 2 3\n"
+    "n 5 1 1 2 0 0\n"
+    "n -1 0 -1 -1 0 0.3\n"
+    "n -1 0 -1 -1 0 0\n"
+    "end\n";
+
+static void
+test_lookup_predict(void **state)
+{
+	struct model	*m;
+	char		 err[256];
+	const float	 x[] = {
+		7, 0,		/* X 1, Y 0, Z 0 */
+		9, 0,		/* X -1, Y 2, Z 0 */
+		8, 0,		/* unseen: X -1, Y 0, Z 0.3 */
+		NAN, 0,		/* no key: the same */
+		7.5, 0,		/* not a whole number: no key */
+		-1, 0,		/* "none": no key */
+	};
+	const uint16_t	 want[] = { 0, 1, 2, 2, 2, 2 };
+	const double	 wantp[] = {
+		share(1, 0, 0), share(2, -1, 0), share(0.3, -1, 0),
+		share(0.3, -1, 0), share(0.3, -1, 0), share(0.3, -1, 0),
+	};
+	const float	 row7[] = { 7, 0, 0.7f, 0.05f, 0.25f, 4 };
+	float		 wide[6 * 6], prob[6];
+	uint16_t	 cls[6];
+	size_t		 i;
+
+	(void)state;
+	m = model_load(write_model(lookup_model, strlen(lookup_model)), err,
+	    sizeof(err));
+	if (m == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(model_nfeatures(m), 2);
+	assert_int_equal(model_ntree_features(m), 6);
+	assert_int_equal(model_predict(m, x, 6, cls, prob), 0);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(cls[i], want[i]);
+		assert_float_equal(prob[i], wantp[i], 1e-6);
+	}
+	model_expand(m, x, 6, wide);
+	for (i = 0; i < 6; i++)
+		assert_true(wide[i] == row7[i]);
+	assert_true(wide[2 * 6 + 2] == 0.5f && wide[2 * 6 + 5] == 0);
+	model_free(m);
+}
+
+/* lookup_model with the first occurrence of from replaced by to */
+static const char *
+write_lookup_edited(const char *from, const char *to)
+{
+	char	buf[sizeof(lookup_model) + 256];
+	char	*at = strstr(lookup_model, from);
+	size_t	pre;
+
+	assert_non_null(at);
+	pre = (size_t)(at - lookup_model);
+	memcpy(buf, lookup_model, pre);
+	strcpy(buf + pre, to);
+	strcat(buf, at + strlen(from));
+	return write_model(buf, strlen(buf));
+}
+
+static void
+test_bad_lookup(void **state)
+{
+	(void)state;
+	assert_rejected(write_lookup_edited("lookups 1\n", ""),
+	    ":10: expected 'lookups N'");
+	assert_rejected(write_lookup_edited("lookups 1", "lookups 17"),
+	    ":10: lookups: count");
+	assert_rejected(write_lookup_edited("lookup a 1 2 1", "lookup a 5 2 1"),
+	    ":11: lookup a: expected M in [1, 4]");
+	assert_rejected(write_lookup_edited("lookup a 1 2 1", "lookup a 1 2 0"),
+	    ":11: lookup a: expected M");
+	assert_rejected(write_lookup_edited("key 0", "key 2"),
+	    ":12: lookup a: expected 'key I' with I < 2");
+	assert_rejected(write_lookup_edited("prior 0.5 0.25 0.25",
+	    "prior 0.5 0.25 1.5"), ":13: lookup a: prior 3");
+	assert_rejected(write_lookup_edited("prior 0.5 0.25 0.25",
+	    "prior 0.5 0.25"), ":13: lookup a: prior 3");
+	assert_rejected(write_lookup_edited("e 9 1 1 4", "e 7 1 1 4"),
+	    ":15: lookup a: keys not ascending");
+	assert_rejected(write_lookup_edited("e 9 1 1 4", "e 16777216 1 1 4"),
+	    ":15: lookup a: bad key value");
+	assert_rejected(write_lookup_edited("e 9 1 1 4", "e 9 1 3 4"),
+	    ":15: lookup a: bad class and count");
+	assert_rejected(write_lookup_edited("e 7 2 0 3 2 1", "e 7 2 2 3 0 1"),
+	    ":14: lookup a: bad class and count");
+	assert_rejected(write_lookup_edited("e 9 1 1 4", "e 9 1 1 0"),
+	    ":15: lookup a: bad class and count");
+	assert_rejected(write_lookup_edited("e 9 1 1 4", "e 9 1 1 4 5"),
+	    ":15: lookup a: data after the counts");
+	assert_rejected(write_lookup_edited("e 9 1 1 4\n", ""),
+	    ":15: lookup a: expected entry 'e ...' (2 of 2)");
+	assert_rejected(write_lookup_edited("n 5 1 1 2 0 0", "n 6 1 1 2 0 0"),
+	    ": node 0: bad feature index");
+}
+
 /* A chain of 257 splits: deeper than any model the loader accepts. */
 static void
 test_too_deep(void **state)
@@ -276,6 +412,8 @@ main(void)
 		cmocka_unit_test(test_bad_header),
 		cmocka_unit_test(test_bad_tree),
 		cmocka_unit_test(test_too_deep),
+		cmocka_unit_test(test_lookup_predict),
+		cmocka_unit_test(test_bad_lookup),
 	};
 	int	rc;
 

@@ -24,7 +24,8 @@ enum {
 	OPT_REPORT = 256, OPT_MIN_CLASS, OPT_DROP_UNKNOWN, OPT_DROP_GUESS,
 	OPT_ROUNDS, OPT_DEPTH, OPT_ETA, OPT_THREADS, OPT_SEED, OPT_SPLIT,
 	OPT_HOLDOUT, OPT_PORTS, OPT_PROFILE, OPT_FINAL, OPT_VERIFY,
-	OPT_CIC_ONLY, OPT_PREDICT, OPT_BALANCE
+	OPT_CIC_ONLY, OPT_PREDICT, OPT_BALANCE, OPT_LOOKUP, OPT_LOOKUP_ALPHA,
+	OPT_LOOKUP_FOLDS
 };
 
 static const struct option longopts[] = {
@@ -47,6 +48,9 @@ static const struct option longopts[] = {
 	{ "profile",	  required_argument, NULL, OPT_PROFILE },
 	{ "final",	  no_argument,	     NULL, OPT_FINAL },
 	{ "verify",	  no_argument,	     NULL, OPT_VERIFY },
+	{ "lookup",	  required_argument, NULL, OPT_LOOKUP },
+	{ "lookup-alpha", required_argument, NULL, OPT_LOOKUP_ALPHA },
+	{ "lookup-folds", required_argument, NULL, OPT_LOOKUP_FOLDS },
 	{ "help",	  no_argument,	     NULL, 'h' },
 	{ NULL,		  0,		     NULL, 0 }
 };
@@ -78,6 +82,14 @@ usage(FILE *fp, int status)
 "      --eta F           learning rate (default 0.3)\n"
 "      --balance P       weigh rows by (rows / (classes x rows of the\n"
 "                        class))^P, 0 <= P <= 1 (default 0: none)\n"
+"      --lookup COLS     add lookup features keyed by the columns COLS\n"
+"                        (comma-separated, e.g. Protocol,Server.Port):\n"
+"                        each class's share of the training flows with\n"
+"                        the row's key, and their count; repeatable\n"
+"      --lookup-alpha F  weight of the overall class shares in them, in\n"
+"                        flows (default 1)\n"
+"      --lookup-folds N  training rows see the counts of the other\n"
+"                        N - 1 folds, not their own (default 5)\n"
 "      --threads N       XGBoost threads (default: online CPUs)\n"
 "      --final           after the evaluation, retrain on every row\n"
 "      --verify          check lib/model.c against libxgboost, all rows\n"
@@ -154,6 +166,8 @@ opts_parse(struct train_opts *o, int argc, char **argv)
 	o->to_eta = 0.3;
 	o->to_holdout = 0.2;
 	o->to_seed = 1;
+	o->to_lookup_alpha = 1;
+	o->to_lookup_folds = 5;
 
 	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -201,6 +215,20 @@ opts_parse(struct train_opts *o, int argc, char **argv)
 			break;
 		case OPT_FINAL:		o->to_final = true; break;
 		case OPT_VERIFY:	o->to_verify = true; break;
+		case OPT_LOOKUP:
+			if (o->to_nlookups == LOOKUP_MAX_COUNT)
+				errx(1, "--lookup: at most %d",
+				    LOOKUP_MAX_COUNT);
+			o->to_lookups[o->to_nlookups++] = optarg;
+			break;
+		case OPT_LOOKUP_ALPHA:
+			o->to_lookup_alpha = real_arg("lookup-alpha", optarg,
+			    0, 1e6, true);
+			break;
+		case OPT_LOOKUP_FOLDS:
+			o->to_lookup_folds = (int)num_arg("lookup-folds",
+			    optarg, 2, 100);
+			break;
 		case 'h':		usage(stdout, 0); break;
 		default:		usage(stderr, 1); break;
 		}
@@ -273,7 +301,15 @@ struct run {
 	struct booster		*r_bst;
 	struct forest		 r_forest;
 	struct summary		 r_su;
+	struct lookups		 r_lu;
 };
+
+/* The matrix XGBoost sees: the data, then lookup features if any. */
+static const float *
+run_x(const struct run *r)
+{
+	return r->r_lu.lu_n > 0 ? r->r_lu.lu_x : r->r_ds.ds_x;
+}
 
 static void
 run_prepare(struct run *r)
@@ -306,8 +342,9 @@ run_evaluate(struct run *r)
 	uint16_t		*pred;
 	size_t			 k = r->r_cl.cl_n;
 
-	prob = booster_predict(r->r_bst, ds->ds_x + r->r_ntrain *
-	    ds->ds_ncols, r->r_ntest, ds->ds_ncols, r->r_o.to_threads);
+	prob = booster_predict(r->r_bst, run_x(r) + r->r_ntrain *
+	    r->r_lu.lu_ncols, r->r_ntest, r->r_lu.lu_ncols,
+	    r->r_o.to_threads);
 	pred = argmax_rows(prob, r->r_ntest, k);
 	scores_compute(&r->r_model, k, truth, pred, r->r_ntest);
 	free(prob);
@@ -341,6 +378,9 @@ run_summary(struct run *r)
 	    o->to_threads, (unsigned long long)o->to_seed);
 	if (o->to_balance > 0)
 		summary_add(&r->r_su, "params balance %g", o->to_balance);
+	if (o->to_nlookups > 0)
+		summary_add(&r->r_su, "params lookups %d alpha %g folds %d",
+		    o->to_nlookups, o->to_lookup_alpha, o->to_lookup_folds);
 	summary_add(&r->r_su, "split %s holdout %g train_rows %zu "
 	    "test_rows %zu", split[o->to_split], o->to_holdout, r->r_ntrain,
 	    r->r_ntest);
@@ -370,8 +410,8 @@ run_save(struct run *r, const char *json_path, const char *model_path)
 	    sizeof(errbuf)) == -1)
 		errx(1, "%s", errbuf);
 	run_summary(r);
-	sidecar_write(model_path, &r->r_o, &r->r_ds, &r->r_cl, &r->r_forest,
-	    &r->r_su);
+	sidecar_write(model_path, &r->r_o, &r->r_ds, &r->r_cl, &r->r_lu,
+	    &r->r_forest, &r->r_su);
 }
 
 static void
@@ -393,10 +433,31 @@ run_report(struct run *r)
 		re.re_port = r->r_ds.ds_haveports ? &r->r_port : NULL;
 		re.re_portfallback = r->r_portfallback;
 	}
-	re.re_nimp = importance_compute(&r->r_forest, r->r_ds.ds_ncols, &imp);
+	re.re_lu = &r->r_lu;
+	re.re_nimp = importance_compute(&r->r_forest, r->r_lu.lu_ncols,
+	    &imp);
 	re.re_imp = imp;
 	report_write(r->r_o.to_report, &re);
 	free(imp);
+}
+
+/*
+ * lib/model.c gets the data's columns and computes the lookups itself;
+ * libxgboost gets them from the shipped counts, as lib/model.c should.
+ */
+static int
+run_verify(struct run *r, const char *model_path)
+{
+	float	*xall = NULL;
+	int	 rc;
+
+	if (r->r_lu.lu_n > 0)
+		xall = lookups_matrix_full(&r->r_lu, &r->r_ds);
+	rc = verify_model(model_path, r->r_bst, r->r_ds.ds_x,
+	    r->r_ds.ds_ncols, xall ? xall : r->r_ds.ds_x, r->r_lu.lu_ncols,
+	    r->r_ds.ds_nrows, r->r_o.to_threads);
+	free(xall);
+	return rc;
 }
 
 static void
@@ -415,6 +476,7 @@ run_free(struct run *r)
 	for (i = 0; i < r->r_su.su_n; i++)
 		free((char *)r->r_su.su_text[i]);
 	free(r->r_y);
+	lookups_free(&r->r_lu);
 	classes_free(&r->r_cl);
 	dataset_free(&r->r_ds);
 }
@@ -434,14 +496,18 @@ main(int argc, char **argv)
 		errx(1, "xgboost: %s", XGBGetLastError());
 
 	run_prepare(&r);
-	r.r_bst = booster_train(r.r_ds.ds_x, r.r_y, r.r_ntrain,
-	    r.r_ds.ds_ncols, r.r_cl.cl_n, &r.r_o, "split");
+	lookups_build(&r.r_lu, &r.r_ds, r.r_y, r.r_ntrain, &r.r_cl, &r.r_o);
+	r.r_bst = booster_train(run_x(&r), r.r_y, r.r_ntrain,
+	    r.r_lu.lu_ncols, r.r_cl.cl_n, &r.r_o, "split");
 	if (r.r_ntest > 0)
 		run_evaluate(&r);
 	if (r.r_o.to_final && r.r_ntest > 0) {
+		/* the shipped counts come from every row */
+		lookups_build(&r.r_lu, &r.r_ds, r.r_y, r.r_ds.ds_nrows,
+		    &r.r_cl, &r.r_o);
 		booster_free(r.r_bst);
-		r.r_bst = booster_train(r.r_ds.ds_x, r.r_y, r.r_ds.ds_nrows,
-		    r.r_ds.ds_ncols, r.r_cl.cl_n, &r.r_o, "final");
+		r.r_bst = booster_train(run_x(&r), r.r_y, r.r_ds.ds_nrows,
+		    r.r_lu.lu_ncols, r.r_cl.cl_n, &r.r_o, "final");
 	}
 
 	run_save(&r, json_path, model_path);
@@ -453,9 +519,12 @@ main(int argc, char **argv)
 	    r.r_scored ? r.r_model.sc_macro_f1 : NAN,
 	    r.r_scored ? r.r_model.sc_weighted_f1 : NAN, r.r_ntrain,
 	    r.r_ntest, r.r_cl.cl_n, r.r_ds.ds_ncols);
+	if (r.r_scored && r.r_ds.ds_haveports)
+		printf("baseline_port accuracy=%.6f macro_f1=%.6f "
+		    "weighted_f1=%.6f\n", r.r_port.sc_accuracy,
+		    r.r_port.sc_macro_f1, r.r_port.sc_weighted_f1);
 	if (r.r_o.to_verify)
-		rc = verify_model(model_path, r.r_bst, r.r_ds.ds_x,
-		    r.r_ds.ds_nrows, r.r_ds.ds_ncols, r.r_o.to_threads);
+		rc = run_verify(&r, model_path);
 
 	run_free(&r);
 	free(json_path);

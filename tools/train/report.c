@@ -113,6 +113,26 @@ svg_write(const char *path, const struct classes *cl, const struct scores *sc)
 		err(1, "%s", path);
 }
 
+/* The lookups the model adds to the data's columns, if any. */
+static void
+report_lookups(FILE *fp, const struct report *re)
+{
+	const struct train_opts	*o = re->re_opts;
+	size_t			 l;
+
+	if (re->re_lu->lu_n == 0)
+		return;
+	fprintf(fp, "- Lookup features: %zu (a share per class and a flow "
+	    "count for each lookup key, prior weight %g flows, training "
+	    "rows' own from the other %d folds):", re->re_lu->lu_ncols -
+	    re->re_ds->ds_ncols, o->to_lookup_alpha, o->to_lookup_folds - 1);
+	for (l = 0; l < re->re_lu->lu_n; l++)
+		fprintf(fp, "%s `%s` (%zu keys)", l ? "," : "",
+		    re->re_lu->lu_tab[l].lk_name,
+		    re->re_lu->lu_tab[l].lk_nentries);
+	fputc('\n', fp);
+}
+
 static void
 report_data(FILE *fp, const struct report *re)
 {
@@ -140,6 +160,7 @@ report_data(FILE *fp, const struct report *re)
 	    ds->ds_ncols, o->to_ports ? "included" : "excluded",
 	    o->to_cic_only ? ", CICFlowMeter columns only" : "",
 	    o->to_profile);
+	report_lookups(fp, re);
 	fprintf(fp, "- Classes: %zu; %zu label(s) with fewer than %zu "
 	    "training rows folded into %s\n\n", re->re_cl->cl_n,
 	    re->re_cl->cl_nother, o->to_min_class, TRAIN_OTHER);
@@ -237,7 +258,7 @@ report_features(FILE *fp, const struct report *re)
 	for (i = 0; i < n; i++) {
 		fprintf(fp, "| %zu | ", i + 1);
 		imp = &re->re_imp[i];
-		put_text(fp, re->re_ds->ds_names[imp->im_feat], false);
+		put_text(fp, re->re_lu->lu_names[imp->im_feat], false);
 		fprintf(fp, " | %.6g | %.2f%% | %zu |\n", imp->im_gain,
 		    total > 0 ? 100 * imp->im_gain / total : 0.0,
 		    imp->im_splits);

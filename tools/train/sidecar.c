@@ -106,15 +106,16 @@ tree_write(FILE *fp, const struct ftree *t, size_t *order, size_t *newid)
 void
 sidecar_write(const char *path, const struct train_opts *o,
     const struct dataset *ds, const struct classes *cl,
-    const struct forest *f, const struct summary *su)
+    const struct lookups *lu, const struct forest *f,
+    const struct summary *su)
 {
 	FILE	*fp;
 	char	*tmp;
 	size_t	 i, maxn = 1, *order, *newid;
 
-	if (f->fo_nfeat != ds->ds_ncols || f->fo_nclass != cl->cl_n)
+	if (f->fo_nfeat != lu->lu_ncols || f->fo_nclass != cl->cl_n)
 		errx(1, "model JSON: %zu features and %zu classes, expected "
-		    "%zu and %zu", f->fo_nfeat, f->fo_nclass, ds->ds_ncols,
+		    "%zu and %zu", f->fo_nfeat, f->fo_nclass, lu->lu_ncols,
 		    cl->cl_n);
 	for (i = 0; i < f->fo_ntrees; i++)
 		if (f->fo_trees[i].ft_n > maxn)
@@ -123,7 +124,7 @@ sidecar_write(const char *path, const struct train_opts *o,
 	newid = xcalloc(maxn, sizeof(*newid));
 
 	fp = out_open(path, &tmp);
-	fprintf(fp, "flowid-model 1\nprofile %s\nfeatures %zu\n",
+	fprintf(fp, "flowid-model 2\nprofile %s\nfeatures %zu\n",
 	    o->to_profile, ds->ds_ncols);
 	for (i = 0; i < ds->ds_ncols; i++)
 		fprintf(fp, "feature %s\n", one_line("feature",
@@ -131,6 +132,7 @@ sidecar_write(const char *path, const struct train_opts *o,
 	fprintf(fp, "classes %zu\n", cl->cl_n);
 	for (i = 0; i < cl->cl_n; i++)
 		fprintf(fp, "class %s\n", one_line("class", cl->cl_names[i]));
+	lookups_write(fp, lu);
 	for (i = 0; i < su->su_n; i++)
 		fprintf(fp, "summary %s\n", su->su_text[i]);
 	fprintf(fp, "base_score %.9g\ntrees %zu\n", (double)f->fo_base,

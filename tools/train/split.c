@@ -158,18 +158,20 @@ split_partition(struct dataset *ds)
 	size_t		 nc = ds->ds_ncols, n = ds->ds_nrows;
 	size_t		 ntrain = 0, nt = 0, i, rowsz = nc * sizeof(float);
 	float		*tx;
-	uint32_t	*tl, *tk;
+	uint32_t	*tl, *tk, *tg;
 
 	for (i = 0; i < n; i++)
 		nt += ds->ds_test[i];
 	tx = xcalloc(nt ? nt : 1, rowsz);
 	tl = xcalloc(nt ? nt : 1, sizeof(*tl));
 	tk = xcalloc(nt ? nt : 1, sizeof(*tk));
+	tg = xcalloc(nt ? nt : 1, sizeof(*tg));
 
 	for (i = 0, nt = 0; i < n; i++) {
 		if (ds->ds_test[i]) {
 			memcpy(tx + nt * nc, ds->ds_x + i * nc, rowsz);
 			tl[nt] = ds->ds_label[i];
+			tg[nt] = ds->ds_group[i];
 			tk[nt++] = ds->ds_portkey[i];
 			continue;
 		}
@@ -178,6 +180,7 @@ split_partition(struct dataset *ds)
 			    rowsz);
 			ds->ds_label[ntrain] = ds->ds_label[i];
 			ds->ds_portkey[ntrain] = ds->ds_portkey[i];
+			ds->ds_group[ntrain] = ds->ds_group[i];
 		}
 		ntrain++;
 	}
@@ -185,10 +188,12 @@ split_partition(struct dataset *ds)
 	memcpy(ds->ds_x + ntrain * nc, tx, nt * rowsz);
 	memcpy(ds->ds_label + ntrain, tl, nt * sizeof(*tl));
 	memcpy(ds->ds_portkey + ntrain, tk, nt * sizeof(*tk));
+	memcpy(ds->ds_group + ntrain, tg, nt * sizeof(*tg));
 	memset(ds->ds_test, 0, ntrain);
 	memset(ds->ds_test + ntrain, 1, nt);
 	free(tx);
 	free(tl);
 	free(tk);
+	free(tg);
 	return ntrain;
 }

@@ -13,9 +13,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lookup.h"
+
 #define TRAIN_OTHER	"Other"		/* class of labels below --min-class */
 #define TRAIN_UNKNOWN	"Unknown"	/* label of rows nDPI did not name */
 #define TRAIN_NOKEY	UINT32_MAX	/* row has no (protocol, port) key */
+#define LOOKUP_MAX_COUNT 16		/* --lookup options, as lib/model.c */
 
 enum split_kind {
 	SPLIT_RANDOM = 0,	/* each row on its own */
@@ -45,6 +48,10 @@ struct train_opts {
 	bool		  to_final;
 	bool		  to_verify;
 	bool		  to_progress;	/* stderr is a terminal */
+	const char	 *to_lookups[LOOKUP_MAX_COUNT];	/* "COL,COL" */
+	int		  to_nlookups;
+	double		  to_lookup_alpha;	/* prior weight, flows */
+	int		  to_lookup_folds;
 };
 
 /* csv.c: streaming RFC 4180 reader, one record in memory at a time. */
@@ -180,10 +187,29 @@ struct summary {
 	size_t		 su_n;
 };
 
+struct lookups;
 void	 sidecar_write(const char *path, const struct train_opts *,
 	    const struct dataset *, const struct classes *,
-	    const struct forest *, const struct summary *);
+	    const struct lookups *, const struct forest *,
+	    const struct summary *);
 void	 write_file(const char *path, const void *buf, size_t len);
+
+/* lookups.c: lookup features (lib/lookup.h) from the training rows. */
+struct lookups {
+	size_t		  lu_n;
+	struct lookup	 *lu_tab;	/* counts of every training row */
+	uint32_t	**lu_counts;	/* per lookup: entries x classes */
+	size_t		  lu_ncols;	/* data columns + lookup features */
+	float		 *lu_x;		/* every row, lu_ncols each */
+	char		**lu_names;	/* lu_ncols column names */
+};
+
+void	 lookups_build(struct lookups *, const struct dataset *,
+	    const uint16_t *y, size_t ntrain, const struct classes *,
+	    const struct train_opts *);
+float	*lookups_matrix_full(const struct lookups *, const struct dataset *);
+void	 lookups_write(FILE *, const struct lookups *);
+void	 lookups_free(struct lookups *);
 
 /* metrics.c */
 struct scores {
@@ -230,13 +256,15 @@ struct report {
 	const struct importance	*re_imp;
 	size_t			 re_nimp;
 	size_t			 re_ntrees;
+	const struct lookups	*re_lu;
 };
 
 void	 report_write(const char *path, const struct report *);
 
 /* verify.c */
 int	 verify_model(const char *sidecar, struct booster *, const float *x,
-	    size_t nrows, size_t ncols, int nthread);
+	    size_t ncols, const float *xall, size_t nall, size_t nrows,
+	    int nthread);
 
 /* predict.c: --predict, the exit status */
 int	 predict_main(const char *sidecar, char **inputs, int ninputs);

@@ -29,7 +29,8 @@ now(void)
 /* Returns 0 when every row agrees, 1 otherwise. */
 int
 verify_model(const char *sidecar, struct booster *b, const float *x,
-    size_t nrows, size_t ncols, int nthread)
+    size_t ncols, const float *xall, size_t nall, size_t nrows,
+    int nthread)
 {
 	struct model	*m;
 	char		 errbuf[512];
@@ -52,7 +53,7 @@ verify_model(const char *sidecar, struct booster *b, const float *x,
 	if (model_predict(m, x, nrows, mc, mp) == -1)
 		errx(1, "verify: model_predict failed");
 	t1 = now();
-	xp = booster_predict(b, x, nrows, ncols, nthread);
+	xp = booster_predict(b, xall, nrows, nall, nthread);
 	xc = argmax_rows(xp, nrows, k);
 
 	for (r = 0; r < nrows; r++) {

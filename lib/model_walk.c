@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Rows walking one tree (model_walk.h).  The portable walk interleaves
+ * the rows so their loads overlap.  On x86-64 with AVX-512, a whole block
+ * of 16 rows takes each step of four trees as four vectors: four gathers
+ * each (the nodes' left child, feature and threshold, then the rows'
+ * values) and one compare, instead of 64 scalar chains.  Both take the same
+ * branch for every row, bit for bit: the compare is the same IEEE
+ * "less than", false for NaN.
+ */
+
+#include <math.h>
+
+#include "model_walk.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define MODEL_WALK_AVX512	1
+#endif
+
+/*
+ * One step down the tree for one row.  x < thr is false for a NaN x, so
+ * "go left" is (x < thr) or (x is NaN and missing goes left).  No branch:
+ * half of them would be guessed wrong.
+ */
+static inline uint32_t
+walk_step(const struct model_node *n, const float *x)
+{
+	float		v = x[n->mn_feat & MODEL_FEAT_MASK];
+	uint32_t	left;
+
+	left = (uint32_t)(v < n->mn_value) |
+	    ((uint32_t)!!isnan(v) & (n->mn_feat >> 31));
+	return n->mn_left + (left ^ 1);
+}
+
+static void
+walk_scalar(const struct model_node *tree, unsigned depth, const float *x,
+    size_t nf, size_t nb, uint32_t *pos)
+{
+	unsigned	d;
+	size_t		b;
+
+	for (b = 0; b < nb; b++)
+		pos[b] = 0;
+	for (d = 0; d < depth; d++)
+		for (b = 0; b < nb; b++)
+			pos[b] = walk_step(tree + pos[b], x + b * nf);
+}
+
+#ifdef MODEL_WALK_AVX512
+/*
+ * One step of 16 rows, one lane each.  Node fields are gathered as 32-bit
+ * words: node i's left child is word 3i, its feature 3i + 1, its
+ * threshold 3i + 2.  Row b's value of feature f is float b x nf + f of x
+ * (rowoff holds b x nf).  The caller keeps 16 x nf and 3 x the node count
+ * below 2^31.
+ */
+__attribute__((target("avx512f"), always_inline))
+static inline __m512i
+step_avx512(const int *words, __m512i p, const float *x, __m512i rowoff)
+{
+	__m512i		w, left, feat;
+	__m512		thr, v;
+	__mmask16	goleft, nan, dleft;
+
+	w = _mm512_add_epi32(_mm512_add_epi32(p, p), p);
+	left = _mm512_i32gather_epi32(w, words, 4);
+	feat = _mm512_i32gather_epi32(w, words + 1, 4);
+	thr = _mm512_i32gather_ps(w, words + 2, 4);
+	v = _mm512_i32gather_ps(_mm512_add_epi32(rowoff, _mm512_and_si512(feat,
+	    _mm512_set1_epi32((int)MODEL_FEAT_MASK))), x, 4);
+
+	/* NaN < thr and x < NaN are both false: _CMP_LT_OQ */
+	goleft = _mm512_cmp_ps_mask(v, thr, _CMP_LT_OQ);
+	nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+	dleft = _mm512_cmplt_epi32_mask(feat, _mm512_setzero_si512());
+	goleft |= nan & dleft;
+
+	/* the right child is left + 1 */
+	return _mm512_mask_add_epi32(left, (__mmask16)~goleft, left,
+	    _mm512_set1_epi32(1));
+}
+
+/*
+ * Four trees at once: each step's gathers wait on the previous step's,
+ * so one tree alone leaves the core idle; four independent walks fill
+ * the wait.  Extra steps past a leaf stay on it.
+ */
+__attribute__((target("avx512f")))
+static void
+walk4_avx512(const struct model_node *const *tree, unsigned depth,
+    const float *x, size_t nf, uint32_t *pos)
+{
+	const int	*w0 = (const int *)(const void *)tree[0];
+	const int	*w1 = (const int *)(const void *)tree[1];
+	const int	*w2 = (const int *)(const void *)tree[2];
+	const int	*w3 = (const int *)(const void *)tree[3];
+	const __m512i	 rowoff = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1,
+			    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+			    _mm512_set1_epi32((int)nf));
+	__m512i		 p0, p1, p2, p3;
+	unsigned	 d;
+
+	p0 = p1 = p2 = p3 = _mm512_setzero_si512();
+	for (d = 0; d < depth; d++) {
+		p0 = step_avx512(w0, p0, x, rowoff);
+		p1 = step_avx512(w1, p1, x, rowoff);
+		p2 = step_avx512(w2, p2, x, rowoff);
+		p3 = step_avx512(w3, p3, x, rowoff);
+	}
+	_mm512_storeu_si512((void *)pos, p0);
+	_mm512_storeu_si512((void *)(pos + 16), p1);
+	_mm512_storeu_si512((void *)(pos + 32), p2);
+	_mm512_storeu_si512((void *)(pos + 48), p3);
+}
+#endif
+
+void
+model_walk(const struct model_node *tree, unsigned depth, const float *x,
+    size_t nf, size_t nb, uint32_t *pos)
+{
+	walk_scalar(tree, depth, x, nf, nb, pos);
+}
+
+void
+model_walk4(const struct model_node *const *tree, const unsigned *depth,
+    const float *x, size_t nf, size_t nb, uint32_t *pos)
+{
+	unsigned	max = 0;
+	size_t		i;
+
+	for (i = 0; i < 4; i++)
+		max = depth[i] > max ? depth[i] : max;
+#ifdef MODEL_WALK_AVX512
+	if (nb == MODEL_WALK_MAX && __builtin_cpu_supports("avx512f")) {
+		walk4_avx512(tree, max, x, nf, pos);
+		return;
+	}
+#endif
+	for (i = 0; i < 4; i++)
+		walk_scalar(tree[i], depth[i], x, nf, nb,
+		    pos + i * MODEL_WALK_MAX);
+}

@@ -19,7 +19,7 @@
 
 #include "model.h"
 
-#define FUZZ_ROWS	4
+#define FUZZ_ROWS	20	/* a vector block of 16 and a tail */
 
 static int	fuzz_fd = -1;
 static char	fuzz_path[64];
@@ -56,20 +56,27 @@ fuzz_write(const uint8_t *data, size_t len)
 }
 
 /*
- * Rows: all missing, all zero, bytes of the input, and extremes, so each
- * split goes both ways and the missing-value branch is taken.
+ * Rows, in turn: all missing, all zero, bytes of the input (which may be
+ * lookup keys), and extremes, so each split goes both ways and the
+ * missing-value branch is taken.
  */
 static void
 fuzz_rows(float *x, size_t nf, const uint8_t *data, size_t len)
 {
-	size_t	i;
+	size_t	i, r;
 
-	for (i = 0; i < nf; i++) {
-		x[i] = NAN;
-		x[nf + i] = 0;
-		x[2 * nf + i] = len ? (float)data[i % len] - 64 : 1;
-		x[3 * nf + i] = i & 1 ? -3.4e38f : 3.4e38f;
-	}
+	for (r = 0; r < FUZZ_ROWS; r++)
+		for (i = 0; i < nf; i++) {
+			float	*v = &x[r * nf + i];
+
+			switch (r % 4) {
+			case 0:	*v = NAN; break;
+			case 1:	*v = 0; break;
+			case 2:	*v = len ? (float)data[(i + r) % len] - 64 : 1;
+				break;
+			default: *v = i & 1 ? -3.4e38f : 3.4e38f; break;
+			}
+		}
 }
 
 static void

@@ -6,6 +6,7 @@
  * ready, a bounded batch at a time.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,18 @@
 
 #include "capture.h"
 
+/*
+ * stdio's buffer for a capture file.  pcap_open_offline() leaves the
+ * default, st_blksize (4 KiB): a read() system call per 4 KiB.  With
+ * 128 KiB reading costs 5 to 10 % less CPU; 1 MiB cost more than
+ * 4 KiB, as every byte then leaves the L2 cache between the kernel's
+ * copy into the buffer and libpcap's copy out of it.
+ */
+#define CAPTURE_FILE_BUF	(128 * 1024)
+
 struct capture {
 	pcap_t		*cp_pcap;
+	char		*cp_iobuf;	/* the file's stdio buffer */
 	char		*cp_name;
 	int		 cp_dlt;
 	struct flowid	*cp_fi;		/* during capture_feed */
@@ -60,21 +71,65 @@ capture_set_filter(struct capture *cp, const char *filter, char *err,
 	return 0;
 }
 
+/*
+ * libpcap names the file in some messages and not others; ours always
+ * do, once.
+ */
+static void
+capture_file_error(const char *path, const char *pe, char *err,
+    size_t errlen)
+{
+	if (strncmp(pe, path, strlen(path)) == 0)
+		snprintf(err, errlen, "%s", pe);
+	else
+		snprintf(err, errlen, "%s: %s", path, pe);
+}
+
+/*
+ * The file as pcap_open_offline() would open it ("-" is stdin), with
+ * a larger buffer.  stdin keeps stdio's own: it outlives the capture,
+ * so a buffer of ours would have to outlive it too.
+ */
+static FILE *
+capture_fopen(struct capture *cp, const char *path, char *err,
+    size_t errlen)
+{
+	FILE	*fp;
+
+	if (strcmp(path, "-") == 0)
+		return stdin;
+	if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* without the buffer, stdio's default still works */
+	if ((cp->cp_iobuf = malloc(CAPTURE_FILE_BUF)) != NULL &&
+	    setvbuf(fp, cp->cp_iobuf, _IOFBF, CAPTURE_FILE_BUF) != 0) {
+		free(cp->cp_iobuf);
+		cp->cp_iobuf = NULL;
+	}
+	return fp;
+}
+
 struct capture *
 capture_open_file(const char *path, const char *filter, char *err,
     size_t errlen)
 {
 	struct capture	*cp;
+	FILE		*fp;
 	char		 pe[PCAP_ERRBUF_SIZE];
 
 	if ((cp = capture_alloc(path, err, errlen)) == NULL)
 		return NULL;
-	if ((cp->cp_pcap = pcap_open_offline(path, pe)) == NULL) {
-		/* libpcap names the file in some messages and not others */
-		if (strncmp(pe, path, strlen(path)) == 0)
-			snprintf(err, errlen, "%s", pe);
-		else
-			snprintf(err, errlen, "%s: %s", path, pe);
+	if ((fp = capture_fopen(cp, path, err, errlen)) == NULL) {
+		capture_close(cp);
+		return NULL;
+	}
+	/* on success the pcap_t owns fp and closes it (never stdin) */
+	if ((cp->cp_pcap = pcap_fopen_offline(fp, pe)) == NULL) {
+		capture_file_error(path, pe, err, errlen);
+		if (fp != stdin)
+			fclose(fp);
 		capture_close(cp);
 		return NULL;
 	}
@@ -218,6 +273,7 @@ capture_close(struct capture *cp)
 		return;
 	if (cp->cp_pcap != NULL)
 		pcap_close(cp->cp_pcap);
+	free(cp->cp_iobuf);	/* after the fclose in pcap_close */
 	free(cp->cp_name);
 	free(cp);
 }

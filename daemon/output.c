@@ -158,7 +158,9 @@ output_write(struct output *ou, const struct flow *fl,
 	char	line[512];
 	int	rv = 0;
 
-	record_format(fl, vd, line, sizeof(line));
+	/* CSV alone needs no record line */
+	if (ou->ou_conf->cf_out_stdout || ou->ou_conf->cf_out_syslog)
+		record_format(fl, vd, line, sizeof(line));
 	if (ou->ou_conf->cf_out_stdout && puts(line) == EOF)
 		rv = -1;
 	if (ou->ou_conf->cf_out_syslog)

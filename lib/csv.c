@@ -11,12 +11,12 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "csv.h"
 #include "features_set.h"
+#include "fmt.h"
 
 #define CSV_ADDR_MAX	INET6_ADDRSTRLEN
 #define CSV_ID_MAX	(2 * CSV_ADDR_MAX + 24)
@@ -33,69 +33,133 @@ static const char *const csv_text_tail[] = {
 	"Label", "L7Protocol", "ProtocolName",
 };
 
+/*
+ * A row is built in memory and handed to stdio in one fwrite: with a
+ * fputc or fputs per field, stdio's locking cost as much as the text.
+ */
+#define CSV_ROW_BUF	4096
+
+struct csv_row {
+	FILE	*cr_fp;
+	size_t	 cr_len;
+	char	 cr_buf[CSV_ROW_BUF];
+};
+
+static void
+csv_row_flush(struct csv_row *cr)
+{
+	if (cr->cr_len > 0)
+		(void)fwrite(cr->cr_buf, 1, cr->cr_len, cr->cr_fp);
+	cr->cr_len = 0;
+}
+
+/* Room for n more bytes (n <= CSV_ROW_BUF); returns where they go. */
+static char *
+csv_row_room(struct csv_row *cr, size_t n)
+{
+	if (cr->cr_len + n > sizeof(cr->cr_buf))
+		csv_row_flush(cr);
+	return cr->cr_buf + cr->cr_len;
+}
+
+static void
+csv_put(struct csv_row *cr, const char *s, size_t n)
+{
+	if (n > sizeof(cr->cr_buf)) {
+		csv_row_flush(cr);
+		(void)fwrite(s, 1, n, cr->cr_fp);
+		return;
+	}
+	memcpy(csv_row_room(cr, n), s, n);
+	cr->cr_len += n;
+}
+
+static void
+csv_putc(struct csv_row *cr, char c)
+{
+	*csv_row_room(cr, 1) = c;
+	cr->cr_len++;
+}
+
 /* A text field, quoted when it holds a comma, a quote or a line end. */
 static void
-csv_text(FILE *fp, const char *s, bool comma)
+csv_text(struct csv_row *cr, const char *s, bool comma)
 {
 	const char	*p;
 
 	if (comma)
-		(void)fputc(',', fp);
+		csv_putc(cr, ',');
 	if (strpbrk(s, ",\"\r\n") == NULL) {
-		(void)fputs(s, fp);
+		csv_put(cr, s, strlen(s));
 		return;
 	}
-	(void)fputc('"', fp);
+	csv_putc(cr, '"');
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '"')
-			(void)fputc('"', fp);
-		(void)fputc(*p, fp);
+			csv_putc(cr, '"');
+		csv_putc(cr, *p);
 	}
-	(void)fputc('"', fp);
+	csv_putc(cr, '"');
+}
+
+/* Whole numbers below this are written as integers. */
+#define CSV_2P53	9007199254740992.0
+
+/* NaN and infinities as Java writes them, which pandas reads. */
+size_t
+csv_number_text(double v, char *buf)
+{
+	size_t	len;
+	int64_t	i;
+
+	if (isnan(v)) {
+		(void)strcpy(buf, "NaN");
+		return 3;
+	}
+	if (isinf(v)) {
+		(void)strcpy(buf, v > 0 ? "Infinity" : "-Infinity");
+		return v > 0 ? 8 : 9;
+	}
+	if (fabs(v) < CSV_2P53 && (double)(i = (int64_t)v) == v) {
+		len = 0;
+		if (i < 0) {
+			buf[len++] = '-';
+			i = -i;
+		}
+		len += fmt_u64(buf + len, (uint64_t)i);
+		buf[len] = '\0';
+		return len;
+	}
+	return fmt_g_roundtrip(buf, v);
+}
+
+/* A comma and a number, written straight into the row. */
+static void
+csv_number(struct csv_row *cr, double v)
+{
+	char	*p = csv_row_room(cr, CSV_NUMBER_MAX + 1);
+
+	*p = ',';
+	cr->cr_len += 1 + csv_number_text(v, p + 1);
 }
 
 /*
- * A number: integers as integers, others with the fewest digits that
- * read back exactly.  NaN and infinities as Java writes them, which
- * pandas reads.
+ * An address as inet_ntop writes it; IPv4 by hand, as inet_ntop calls
+ * sprintf for it.  Returns the length; buf holds CSV_ADDR_MAX bytes.
  */
-static void
-csv_number(FILE *fp, double v)
-{
-	char	buf[40];
-	int	prec;
-
-	(void)fputc(',', fp);
-	if (isnan(v)) {
-		(void)fputs("NaN", fp);
-		return;
-	}
-	if (isinf(v)) {
-		(void)fputs(v > 0 ? "Infinity" : "-Infinity", fp);
-		return;
-	}
-	if (v == 0.0)
-		v = 0.0;	/* no "-0" */
-	if (v == trunc(v) && fabs(v) < 9007199254740992.0) {
-		(void)fprintf(fp, "%.0f", v);
-		return;
-	}
-	for (prec = 15; prec < 17; prec++) {
-		(void)snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	if (prec == 17)
-		(void)snprintf(buf, sizeof(buf), "%.17g", v);
-	(void)fputs(buf, fp);
-}
-
-static void
+static size_t
 csv_addr(const struct flow *fl, const uint8_t *a, char *buf)
 {
-	if (inet_ntop(fl->fl_ipver == 6 ? AF_INET6 : AF_INET, a, buf,
-	    CSV_ADDR_MAX) == NULL)
+	size_t	n;
+
+	if (fl->fl_ipver != 6) {
+		n = fmt_ipv4(buf, a);
+		buf[n] = '\0';
+		return n;
+	}
+	if (inet_ntop(AF_INET6, a, buf, CSV_ADDR_MAX) == NULL)
 		(void)strcpy(buf, "?");
+	return strlen(buf);
 }
 
 /*
@@ -115,21 +179,48 @@ csv_legacy_swap(const struct flow *fl)
 	return false;
 }
 
+/* "a-b-sport-dport-proto", then cut to len as snprintf would. */
 int
 csv_flow_id(const struct flow *fl, enum flowid_profile prof, char *buf,
     size_t len)
 {
-	char		a[CSV_ADDR_MAX], b[CSV_ADDR_MAX];
+	char		t[CSV_ID_MAX];
+	size_t		n;
 	bool		swap;
-	int		n;
 
 	swap = prof == FLOWID_PROFILE_UNICAUCA && csv_legacy_swap(fl);
-	csv_addr(fl, swap ? flow_dst(fl) : flow_src(fl), a);
-	csv_addr(fl, swap ? flow_src(fl) : flow_dst(fl), b);
-	n = snprintf(buf, len, "%s-%s-%u-%u-%u", a, b,
-	    swap ? flow_dport(fl) : flow_sport(fl),
-	    swap ? flow_sport(fl) : flow_dport(fl), fl->fl_proto);
-	return n < 0 || (size_t)n >= len ? -1 : 0;
+	n = csv_addr(fl, swap ? flow_dst(fl) : flow_src(fl), t);
+	t[n++] = '-';
+	n += csv_addr(fl, swap ? flow_src(fl) : flow_dst(fl), t + n);
+	t[n++] = '-';
+	n += fmt_u64(t + n, swap ? flow_dport(fl) : flow_sport(fl));
+	t[n++] = '-';
+	n += fmt_u64(t + n, swap ? flow_sport(fl) : flow_dport(fl));
+	t[n++] = '-';
+	n += fmt_u64(t + n, fl->fl_proto);
+	if (len > 0) {
+		memcpy(buf, t, n < len ? n : len - 1);
+		buf[n < len ? n : len - 1] = '\0';
+	}
+	return n >= len ? -1 : 0;
+}
+
+/* "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", without snprintf. */
+static void
+csv_timestamp_iso(const struct tm *tm, uint64_t us, char *buf, size_t len)
+{
+	char	t[FMT_TM_ISO_MAX + 8];
+	size_t	n;
+
+	n = fmt_tm_iso(t, tm);
+	t[n++] = '.';
+	fmt_u32_pad(t + n, (uint32_t)(us % 1000000), 6);
+	n += 6;
+	t[n++] = 'Z';
+	if (len > 0) {
+		memcpy(buf, t, n < len ? n : len - 1);
+		buf[n < len ? n : len - 1] = '\0';
+	}
 }
 
 /*
@@ -153,9 +244,7 @@ csv_timestamp(const struct flow *fl, enum flowid_profile prof, char *buf,
 	}
 	h12 = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
 	if (prof == FLOWID_PROFILE_FLOWIDD)
-		(void)snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec, (unsigned)(us % 1000000));
+		csv_timestamp_iso(&tm, us, buf, len);
 	else if (prof == FLOWID_PROFILE_CICFLOWMETER)
 		(void)snprintf(buf, len, "%02d/%02d/%04d %02d:%02d:%02d %s",
 		    tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, h12,
@@ -197,39 +286,39 @@ csv_write_header(FILE *fp, enum flowid_profile prof, bool predicted)
 
 /* Flow.ID to Timestamp: text and the first three numbers. */
 static void
-csv_row_head(FILE *fp, const struct flow *fl, enum flowid_profile prof,
-    const double *v)
+csv_row_head(struct csv_row *cr, const struct flow *fl,
+    enum flowid_profile prof, const double *v)
 {
-	char	id[CSV_ID_MAX], a[CSV_ADDR_MAX], ts[48];
+	char	id[CSV_ID_MAX], a[CSV_ADDR_MAX], ts[FMT_TM_ISO_MAX + 8];
 
 	if (csv_flow_id(fl, prof, id, sizeof(id)) < 0)
 		(void)strcpy(id, "?");
-	csv_text(fp, id, false);
+	csv_text(cr, id, false);
 	csv_addr(fl, flow_src(fl), a);
-	csv_text(fp, a, true);
-	csv_number(fp, v[0]);
+	csv_text(cr, a, true);
+	csv_number(cr, v[0]);
 	csv_addr(fl, flow_dst(fl), a);
-	csv_text(fp, a, true);
-	csv_number(fp, v[1]);
-	csv_number(fp, v[2]);
+	csv_text(cr, a, true);
+	csv_number(cr, v[1]);
+	csv_number(cr, v[2]);
 	csv_timestamp(fl, prof, ts, sizeof(ts));
-	csv_text(fp, ts, true);
+	csv_text(cr, ts, true);
 }
 
 /* Label, L7Protocol, ProtocolName. */
 static void
-csv_row_label(FILE *fp, const struct label *lab)
+csv_row_label(struct csv_row *cr, const struct label *lab)
 {
 	char	id[8];
 
-	csv_text(fp, "BENIGN", true);
+	csv_text(cr, "BENIGN", true);
 	if (lab == NULL) {
-		(void)fputs(",,", fp);
+		csv_put(cr, ",,", 2);
 		return;
 	}
 	(void)snprintf(id, sizeof(id), "%u", lab->lb_id);
-	csv_text(fp, id, true);
-	csv_text(fp, lab->lb_name, true);
+	csv_text(cr, id, true);
+	csv_text(cr, lab->lb_name, true);
 }
 
 int
@@ -237,26 +326,30 @@ csv_write_row_cols(FILE *fp, const struct flow *fl, enum flowid_profile prof,
     unsigned cols, const struct label *lab, const char *pred_name,
     double pred_conf)
 {
-	double	v[FEATURES_MAX];
-	size_t	i, n = features_count(prof);
+	struct csv_row	cr;
+	double		v[FEATURES_MAX];
+	size_t		i, n = features_count(prof);
 
+	cr.cr_fp = fp;
+	cr.cr_len = 0;
 	features_compute(fl, prof, v);
-	csv_row_head(fp, fl, prof, v);
+	csv_row_head(&cr, fl, prof, v);
 	for (i = CSV_NUM_BEFORE_TS; i < FEATURES_BASE; i++)
-		csv_number(fp, v[i]);
-	csv_row_label(fp, lab);
+		csv_number(&cr, v[i]);
+	csv_row_label(&cr, lab);
 	for (i = FEATURES_BASE; i < n; i++)
-		csv_number(fp, v[i]);
+		csv_number(&cr, v[i]);
 	if (cols & CSV_COL_PREDICTED) {
-		csv_text(fp, pred_name != NULL ? pred_name : "", true);
+		csv_text(&cr, pred_name != NULL ? pred_name : "", true);
 		if (pred_name != NULL)
-			csv_number(fp, pred_conf);
+			csv_number(&cr, pred_conf);
 		else
-			(void)fputc(',', fp);
+			csv_putc(&cr, ',');
 	}
 	if (cols & CSV_COL_L7CONF)
-		csv_text(fp, lab != NULL ? lab->lb_confidence : "", true);
-	(void)fputc('\n', fp);
+		csv_text(&cr, lab != NULL ? lab->lb_confidence : "", true);
+	csv_putc(&cr, '\n');
+	csv_row_flush(&cr);
 	return ferror(fp) ? -1 : 0;
 }
 

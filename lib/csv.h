@@ -44,6 +44,16 @@ int	csv_write_row_cols(FILE *, const struct flow *, enum flowid_profile,
 	    unsigned cols, const struct label *lab, const char *pred_name,
 	    double pred_conf);
 
+/*
+ * How the CSV writes a number: whole numbers under 2^53 as integers,
+ * others in the fewest digits of 15, 16 and 17 that read back as the
+ * same double ("%.15g" ... "%.17g"), NaN, Infinity, -Infinity.  Writes
+ * at most CSV_NUMBER_MAX bytes, NUL included, and returns the length.
+ * Exposed for the tests.
+ */
+#define CSV_NUMBER_MAX	32	/* FMT_G_MAX */
+size_t	csv_number_text(double v, char *buf);
+
 /* The Flow.ID text of a flow in a profile ("a-b-sport-dport-proto"). */
 int	csv_flow_id(const struct flow *, enum flowid_profile, char *buf,
 	    size_t len);

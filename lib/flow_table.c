@@ -22,6 +22,12 @@
  * list heads only while they are due, so its cost is proportional to
  * the flows it ends.
  *
+ * At a million flows the bucket array and the flows are far larger than
+ * the caches, and a lookup is two dependent misses.  A caller that holds
+ * packets back can split the lookup (flow_table_bucket(), then
+ * flow_table_prefetch(), then flow_table_add_at()) so the misses of
+ * later packets overlap with the work on earlier ones.
+ *
  * The life cycle differs per profile: flowidd's own rules (initiator is
  * forward, RST ends, both FINs end after a linger, idle and active
  * timeouts), and CICFlowMeter's (first packet is forward, direction by
@@ -175,13 +181,12 @@ flow_table_new(const struct flow_table_conf *conf)
 
 static struct flow *
 flow_table_lookup(struct flow_table *ft, const struct flow_key *k,
-    uint64_t h)
+    uint32_t b)
 {
 	struct flow	*fl;
 	uint32_t	 i;
 
-	for (i = ft->ft_buckets[h & ft->ft_mask]; i != FLOW_NIL;
-	    i = fl->fl_hnext) {
+	for (i = ft->ft_buckets[b]; i != FLOW_NIL; i = fl->fl_hnext) {
 		fl = ft_at(ft, i);
 		if (memcmp(&fl->fl_key, k, sizeof(*k)) == 0)
 			return fl;
@@ -231,7 +236,7 @@ flow_orient(struct flow *fl, const struct pkt *p, bool swap)
 
 static struct flow *
 flow_table_create(struct flow_table *ft, const struct flow_key *k,
-    uint64_t h, const struct pkt *p)
+    uint32_t b, const struct pkt *p)
 {
 	struct flow	*fl;
 	uint32_t	 i;
@@ -251,8 +256,8 @@ flow_table_create(struct flow_table *ft, const struct flow_key *k,
 	fl->fl_hasports = p->pk_hasports;
 	flow_stats_init(&fl->fl_st, ft->ft_conf.ftc_profile, p);
 
-	fl->fl_hnext = ft->ft_buckets[h & ft->ft_mask];
-	ft->ft_buckets[h & ft->ft_mask] = i;
+	fl->fl_hnext = ft->ft_buckets[b];
+	ft->ft_buckets[b] = i;
 	list_append(ft, &ft->ft_seen, fl);
 	ft->ft_count++;
 	ft->ft_seq++;
@@ -355,7 +360,7 @@ flow_tcp_closing(struct flow_table *ft, struct flow *fl)
 
 static int
 flow_table_add_flowidd(struct flow_table *ft, struct flow *fl,
-    const struct flow_key *k, uint64_t h, const struct pkt *p)
+    const struct flow_key *k, uint32_t b, const struct pkt *p)
 {
 	int	why, dir;
 
@@ -364,7 +369,7 @@ flow_table_add_flowidd(struct flow_table *ft, struct flow *fl,
 		fl = NULL;
 	}
 	if (fl == NULL) {
-		if ((fl = flow_table_create(ft, k, h, p)) == NULL)
+		if ((fl = flow_table_create(ft, k, b, p)) == NULL)
 			return -1;
 		flow_orient(fl, p, pkt_is_synack(p));
 		if (pkt_is_syn(p) || pkt_is_synack(p))
@@ -430,7 +435,7 @@ flow_table_add_cic_open(struct flow_table *ft, struct flow *fl,
  */
 static int
 flow_table_add_cic(struct flow_table *ft, struct flow *fl,
-    const struct flow_key *k, uint64_t h, const struct pkt *p)
+    const struct flow_key *k, uint32_t b, const struct pkt *p)
 {
 	uint64_t	act = ft->ft_conf.ftc_active_us;
 	uint8_t		fwd;
@@ -439,7 +444,7 @@ flow_table_add_cic(struct flow_table *ft, struct flow *fl,
 	    p->pk_ts - flow_first(fl) > act) {
 		fwd = fl->fl_fwd;
 		flow_table_end(ft, fl, FLOW_END_ACTIVE);
-		if ((fl = flow_table_create(ft, k, h, p)) == NULL)
+		if ((fl = flow_table_create(ft, k, b, p)) == NULL)
 			return -1;
 		fl->fl_fwd = fwd;
 		flow_account(ft, fl, p, FLOW_FWD);
@@ -448,26 +453,78 @@ flow_table_add_cic(struct flow_table *ft, struct flow *fl,
 	if (fl != NULL)
 		return flow_table_add_cic_open(ft, fl, p);
 
-	if ((fl = flow_table_create(ft, k, h, p)) == NULL)
+	if ((fl = flow_table_create(ft, k, b, p)) == NULL)
 		return -1;
 	flow_orient(fl, p, false);
 	flow_account(ft, fl, p, FLOW_FWD);
 	return 0;
 }
 
+/*
+ * Prefetching (GCC and Clang; elsewhere a hint is simply not given).
+ * At a million flows a lookup is two dependent cache misses, the bucket
+ * word and then the flow; the engine names the bucket of a packet many
+ * packets before adding it, and the flow a few packets before, so both
+ * misses overlap with other packets' work.
+ */
+#if defined(__GNUC__)
+#define FT_PREFETCH(a)	__builtin_prefetch((a))
+#else
+#define FT_PREFETCH(a)	((void)(a))
+#endif
+
+uint32_t
+flow_table_bucket(const struct flow_table *ft, const struct pkt *p)
+{
+	struct flow_key	k;
+	uint32_t	b;
+
+	flow_key_make(p, &k);
+	b = (uint32_t)(flow_key_hash(&k, ft->ft_conf.ftc_seed) & ft->ft_mask);
+	FT_PREFETCH(&ft->ft_buckets[b]);
+	return b;
+}
+
+#define FT_CACHE_LINE	64	/* x86-64 and most arm64 cores */
+
+/*
+ * The whole flow, not just its key: counting the packet touches the
+ * statistics in most of its cache lines (measured: about 4 % less CPU
+ * at a million flows than the first two lines alone).
+ */
+void
+flow_table_prefetch(const struct flow_table *ft, uint32_t b)
+{
+	const char	*fl;
+	uint32_t	 i = ft->ft_buckets[b];
+	size_t		 off;
+
+	if (i == FLOW_NIL)
+		return;
+	fl = (const char *)flow_pool_at(ft->ft_pool, i);
+	/* flows are not aligned to lines: the last byte may start one */
+	for (off = 0; off < sizeof(struct flow); off += FT_CACHE_LINE)
+		FT_PREFETCH(fl + off);
+	FT_PREFETCH(fl + sizeof(struct flow) - 1);
+}
+
 int
-flow_table_add(struct flow_table *ft, const struct pkt *p)
+flow_table_add_at(struct flow_table *ft, const struct pkt *p, uint32_t b)
 {
 	struct flow_key	 k;
 	struct flow	*fl;
-	uint64_t	 h;
 
 	flow_key_make(p, &k);
-	h = flow_key_hash(&k, ft->ft_conf.ftc_seed);
-	fl = flow_table_lookup(ft, &k, h);
+	fl = flow_table_lookup(ft, &k, b);
 	if (ft->ft_conf.ftc_profile == FLOWID_PROFILE_FLOWIDD)
-		return flow_table_add_flowidd(ft, fl, &k, h, p);
-	return flow_table_add_cic(ft, fl, &k, h, p);
+		return flow_table_add_flowidd(ft, fl, &k, b, p);
+	return flow_table_add_cic(ft, fl, &k, b, p);
+}
+
+int
+flow_table_add(struct flow_table *ft, const struct pkt *p)
+{
+	return flow_table_add_at(ft, p, flow_table_bucket(ft, p));
 }
 
 size_t

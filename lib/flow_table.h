@@ -47,6 +47,19 @@ void	flow_table_free(struct flow_table *);
 int	flow_table_add(struct flow_table *, const struct pkt *);
 
 /*
+ * The same in steps, so a caller holding packets back (the engine's
+ * reordering) can warm the cache for each lookup ahead of time:
+ * flow_table_bucket() names the packet's bucket and starts loading it,
+ * flow_table_prefetch() a few packets later starts loading the flow the
+ * bucket leads to, and flow_table_add_at() adds the packet as
+ * flow_table_add() does.  A bucket stays valid for the table's life.
+ */
+uint32_t flow_table_bucket(const struct flow_table *, const struct pkt *);
+void	flow_table_prefetch(const struct flow_table *, uint32_t bucket);
+int	flow_table_add_at(struct flow_table *, const struct pkt *,
+	    uint32_t bucket);
+
+/*
  * End flows whose idle or active deadline is before now, oldest first,
  * at most max of them.  Only expired flows are visited.  Returns how many
  * ended.

@@ -18,6 +18,8 @@
 
 #define FLOWID_EXPIRE_PER_PKT	16	/* bounded work on the packet path */
 #define FLOWID_TICK_US		1000000ULL
+/* How early a flow is prefetched: 8 packets (4, 16, 32 measured). */
+#define FLOWID_PREFETCH_AT	8
 
 struct flowid {
 	struct flowid_conf	 fi_conf;
@@ -127,12 +129,12 @@ flowid_expire_offline(struct flowid *fi, uint64_t now)
 
 /* Last stage: one packet in timestamp order into its flow. */
 static void
-flowid_account(struct flowid *fi, const struct pkt *p)
+flowid_account(struct flowid *fi, const struct pkt *p, uint32_t bucket)
 {
 	int	r;
 
 	flowid_expire_offline(fi, p->pk_ts);
-	r = flow_table_add(fi->fi_table, p);
+	r = flow_table_add_at(fi->fi_table, p, bucket);
 	if (r == 0)
 		fi->fi_cnt.fc_decoded++;
 	else
@@ -141,13 +143,23 @@ flowid_account(struct flowid *fi, const struct pkt *p)
 	fi->fi_cnt.fc_created = flow_table_created(fi->fi_table);
 }
 
+/*
+ * Into the reordering stage with its flow's bucket, whose loading
+ * starts now; the flow of the packet FLOWID_PREFETCH_AT places from
+ * leaving starts loading too, so when packets come out of the stage
+ * their lookups find both in the cache.
+ */
 static void
 flowid_ordered(struct flowid *fi, const struct pkt *p)
 {
 	struct pkt	out;
+	uint32_t	b, ob;
 
-	if (reorder_push(fi->fi_reorder, p, &out))
-		flowid_account(fi, &out);
+	b = flow_table_bucket(fi->fi_table, p);
+	if (reorder_peek_tag(fi->fi_reorder, FLOWID_PREFETCH_AT, &ob))
+		flow_table_prefetch(fi->fi_table, ob);
+	if (reorder_push(fi->fi_reorder, p, b, &out, &ob))
+		flowid_account(fi, &out, ob);
 	fi->fi_cnt.fc_disorder = reorder_disorder(fi->fi_reorder);
 }
 
@@ -210,9 +222,10 @@ void
 flowid_finish(struct flowid *fi, enum flow_end why)
 {
 	struct pkt	p;
+	uint32_t	b;
 
-	while (reorder_pop(fi->fi_reorder, &p))
-		flowid_account(fi, &p);
+	while (reorder_pop(fi->fi_reorder, &p, &b))
+		flowid_account(fi, &p, b);
 	fi->fi_cnt.fc_skipped[FLOWID_SKIP_FRAGMENT] +=
 	    frag_expire(fi->fi_frag, UINT64_MAX);
 	flow_table_flush(fi->fi_table, why);

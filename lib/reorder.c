@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * A binary min-heap of packets keyed by (timestamp, arrival number).
- * O(log N) per packet, fixed memory of N packets.
+ * The held packets sit in a ring, sorted by (timestamp, arrival): the
+ * oldest at the head.  A packet not older than the newest held one (the
+ * whole of a capture in time order) is appended at the tail, and the
+ * oldest leaves from the head, so sorted input costs two copies per
+ * packet.  A late packet goes in after every held packet of its time or
+ * earlier, the newer ones moving up one slot: O(lateness) for it alone.
+ * Equal times keep their arrival order, so the output is the order a
+ * priority queue keyed by (timestamp, arrival number) gives.  Fixed
+ * memory of N packets.
  */
 
 #include <stdlib.h>
@@ -9,15 +16,16 @@
 #include "reorder.h"
 
 struct reorder_ent {
-	uint64_t	re_seq;
 	struct pkt	re_pkt;
+	uint32_t	re_tag;		/* the caller's, see reorder.h */
 };
 
 struct reorder {
-	struct reorder_ent *ro_heap;
+	struct reorder_ent *ro_ring;	/* ro_mask + 1 slots */
+	size_t		 ro_mask;	/* a power of two, minus one */
+	size_t		 ro_head;	/* the oldest held packet */
+	size_t		 ro_n;		/* held, at most ro_cap */
 	size_t		 ro_cap;
-	size_t		 ro_n;
-	uint64_t	 ro_seq;
 	uint64_t	 ro_maxts;	/* newest time pushed */
 	uint64_t	 ro_disorder;
 };
@@ -26,17 +34,21 @@ struct reorder *
 reorder_new(size_t capacity)
 {
 	struct reorder	*ro;
+	size_t		 size = 1;
 
 	if ((ro = calloc(1, sizeof(*ro))) == NULL)
 		return NULL;
 	ro->ro_cap = capacity;
-	/* one spare slot: a full heap takes the new packet, then pops */
-	if (capacity > 0 &&
-	    (ro->ro_heap = calloc(capacity + 1,
-	    sizeof(*ro->ro_heap))) == NULL) {
+	if (capacity == 0)
+		return ro;
+	/* one spare slot: a full ring takes the new packet, then pops */
+	while (size < capacity + 1)
+		size <<= 1;
+	if ((ro->ro_ring = calloc(size, sizeof(*ro->ro_ring))) == NULL) {
 		free(ro);
 		return NULL;
 	}
+	ro->ro_mask = size - 1;
 	return ro;
 }
 
@@ -45,88 +57,78 @@ reorder_free(struct reorder *ro)
 {
 	if (ro == NULL)
 		return;
-	free(ro->ro_heap);
+	free(ro->ro_ring);
 	free(ro);
 }
 
-static bool
-reorder_less(const struct reorder_ent *a, const struct reorder_ent *b)
+/* The i-th held packet, 0 being the oldest. */
+static struct reorder_ent *
+reorder_at(const struct reorder *ro, size_t i)
 {
-	if (a->re_pkt.pk_ts != b->re_pkt.pk_ts)
-		return a->re_pkt.pk_ts < b->re_pkt.pk_ts;
-	return a->re_seq < b->re_seq;
+	return &ro->ro_ring[(ro->ro_head + i) & ro->ro_mask];
 }
 
+/* Place p after every held packet of its time or earlier. */
 static void
-reorder_swap(struct reorder_ent *h, size_t i, size_t j)
+reorder_insert(struct reorder *ro, const struct pkt *p, uint32_t tag)
 {
-	struct reorder_ent	t = h[i];
+	struct reorder_ent	*e;
+	size_t			 i = ro->ro_n;
 
-	h[i] = h[j];
-	h[j] = t;
-}
-
-static void
-reorder_up(struct reorder *ro, size_t i)
-{
-	while (i > 0 && reorder_less(&ro->ro_heap[i],
-	    &ro->ro_heap[(i - 1) / 2])) {
-		reorder_swap(ro->ro_heap, i, (i - 1) / 2);
-		i = (i - 1) / 2;
+	while (i > 0 && reorder_at(ro, i - 1)->re_pkt.pk_ts > p->pk_ts) {
+		*reorder_at(ro, i) = *reorder_at(ro, i - 1);
+		i--;
 	}
-}
-
-static void
-reorder_down(struct reorder *ro, size_t i)
-{
-	size_t	l, r, m;
-
-	for (;;) {
-		l = 2 * i + 1;
-		r = l + 1;
-		m = i;
-		if (l < ro->ro_n && reorder_less(&ro->ro_heap[l],
-		    &ro->ro_heap[m]))
-			m = l;
-		if (r < ro->ro_n && reorder_less(&ro->ro_heap[r],
-		    &ro->ro_heap[m]))
-			m = r;
-		if (m == i)
-			return;
-		reorder_swap(ro->ro_heap, i, m);
-		i = m;
-	}
+	e = reorder_at(ro, i);
+	e->re_pkt = *p;
+	e->re_tag = tag;
+	ro->ro_n++;
 }
 
 bool
-reorder_pop(struct reorder *ro, struct pkt *out)
+reorder_pop(struct reorder *ro, struct pkt *out, uint32_t *tag)
 {
+	const struct reorder_ent *e;
+
 	if (ro->ro_n == 0)
 		return false;
-	*out = ro->ro_heap[0].re_pkt;
-	ro->ro_heap[0] = ro->ro_heap[--ro->ro_n];
-	reorder_down(ro, 0);
+	e = reorder_at(ro, 0);
+	*out = e->re_pkt;
+	*tag = e->re_tag;
+	ro->ro_head = (ro->ro_head + 1) & ro->ro_mask;
+	ro->ro_n--;
 	return true;
 }
 
 bool
-reorder_push(struct reorder *ro, const struct pkt *p, struct pkt *out)
+reorder_push(struct reorder *ro, const struct pkt *p, uint32_t tag,
+    struct pkt *out, uint32_t *outtag)
 {
 	if (p->pk_ts < ro->ro_maxts)
 		ro->ro_disorder++;
 	else
 		ro->ro_maxts = p->pk_ts;
 
-	if (ro->ro_cap == 0) {
+	/* older than all it would wait for: it leaves at once */
+	if (ro->ro_cap == 0 || (ro->ro_n == ro->ro_cap &&
+	    p->pk_ts < reorder_at(ro, 0)->re_pkt.pk_ts)) {
 		*out = *p;
+		*outtag = tag;
 		return true;
 	}
-	ro->ro_heap[ro->ro_n].re_seq = ro->ro_seq++;
-	ro->ro_heap[ro->ro_n].re_pkt = *p;
-	reorder_up(ro, ro->ro_n++);
+	reorder_insert(ro, p, tag);
 	if (ro->ro_n > ro->ro_cap)
-		return reorder_pop(ro, out);
+		return reorder_pop(ro, out, outtag);
 	return false;
+}
+
+bool
+reorder_peek_tag(const struct reorder *ro, size_t i, uint32_t *tag)
+{
+	if (i >= ro->ro_n)
+		return false;
+	*tag = reorder_at(ro, i)->re_tag;
+	return true;
 }
 
 size_t

@@ -350,6 +350,111 @@ test_row_label_prediction(void **state)
 	free(out);
 }
 
+/*
+ * csv_number_text() against the snprintf/strtod formulation it
+ * replaced, which defines the CSV's numbers: integers with "%.0f",
+ * others with the first of %.15g, %.16g that reads back, else %.17g.
+ */
+static void
+number_reference(double v, char *buf, size_t len)
+{
+	int	prec;
+
+	if (v == 0.0)
+		v = 0.0;
+	if (v == trunc(v) && fabs(v) < 9007199254740992.0) {
+		(void)snprintf(buf, len, "%.0f", v);
+		return;
+	}
+	for (prec = 15; prec < 17; prec++) {
+		(void)snprintf(buf, len, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	(void)snprintf(buf, len, "%.17g", v);
+}
+
+static void
+number_check(double v)
+{
+	char	want[64], got[CSV_NUMBER_MAX];
+	size_t	n;
+
+	number_reference(v, want, sizeof(want));
+	n = csv_number_text(v, got);
+	if (strcmp(want, got) != 0)
+		fail_msg("%a: want %s, got %s", v, want, got);
+	assert_int_equal(n, strlen(got));
+}
+
+/* xorshift64: the same values on every run. */
+static uint64_t
+number_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Decimals that end in 5 or 50: the ties of rounding to 16 or 15. */
+static double
+number_tie(uint64_t r, uint64_t unit)
+{
+	char		t[48];
+	uint64_t	m = r % 100000000000000000ULL;
+
+	m = m - m % unit + unit / 2;
+	(void)snprintf(t, sizeof(t), "%llue%d", (unsigned long long)m,
+	    (int)(r >> 58) - 40);
+	return strtod(t, NULL);
+}
+
+static void
+test_number_text(void **state)
+{
+	static const double fixed[] = {
+		0.0, -0.0, 1e-5, 1e-4, 0.0001234, 1e15, 1e16, 1e17, 1e22,
+		1e23, 9007199254740992.0, 9007199254740994.0, -123.25,
+		123456789012345.6, 4.9e-324, 1.7976931348623157e308, 0.1,
+		2.0 / 3, 99999999999999999.0, 666666.6666666666, 12345678.5,
+	};
+	uint64_t	s = 0x9e3779b97f4a7c15ULL, r;
+	double		v, t;
+	size_t		i;
+	int		e, j;
+	char		buf[CSV_NUMBER_MAX];
+
+	(void)state;
+	for (i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
+		number_check(fixed[i]);
+	assert_int_equal(csv_number_text(NAN, buf), 3);
+	assert_string_equal(buf, "NaN");
+	csv_number_text(-INFINITY, buf);
+	assert_string_equal(buf, "-Infinity");
+	csv_number_text(-4.0, buf);
+	assert_string_equal(buf, "-4");
+
+	/* around each power of ten, where the exponent may be misjudged */
+	for (e = -20; e <= 20; e++) {
+		t = v = pow(10, e);
+		for (j = 0; j < 8; j++) {
+			number_check(v = nextafter(v, 0));
+			number_check(t = nextafter(t, INFINITY));
+		}
+	}
+	for (i = 0; i < 30000; i++) {
+		r = number_rand(&s);
+		memcpy(&v, &r, sizeof(v));
+		if (!isnan(v))
+			number_check(v);		/* any bits */
+		number_check((double)(r % 100000) / (double)(1 + r % 997));
+		number_check(ldexp((double)(r >> 11), (int)(r % 120) - 90));
+		number_check(number_tie(r, 10));
+		number_check(number_tie(r, 100));
+	}
+}
+
 int
 main(void)
 {
@@ -361,6 +466,7 @@ main(void)
 		cmocka_unit_test(test_row_nan),
 		cmocka_unit_test(test_flow_id),
 		cmocka_unit_test(test_row_label_prediction),
+		cmocka_unit_test(test_number_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

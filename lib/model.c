@@ -82,7 +82,7 @@
 #define MODEL_MAX_LEAF		1e30f
 #define MODEL_BLOCK		MODEL_WALK_MAX	/* rows per pass */
 #define MODEL_MARGINS		4096	/* floats of margin on the stack */
-#define MODEL_SCRATCH		8192	/* floats of rows with lookups */
+#define MODEL_SCRATCH		16384	/* floats of rows with lookups */
 
 _Static_assert(MODEL_MARGINS >= MODEL_MAX_CLASSES,
     "a block must hold at least one row of margins");

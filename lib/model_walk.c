@@ -110,9 +110,48 @@ walk4_avx512(const struct model_node *const *tree, unsigned depth,
 		p3 = step_avx512(w3, p3, x, rowoff);
 	}
 	_mm512_storeu_si512((void *)pos, p0);
-	_mm512_storeu_si512((void *)(pos + 16), p1);
-	_mm512_storeu_si512((void *)(pos + 32), p2);
-	_mm512_storeu_si512((void *)(pos + 48), p3);
+	_mm512_storeu_si512((void *)(pos + MODEL_WALK_MAX), p1);
+	_mm512_storeu_si512((void *)(pos + 2 * MODEL_WALK_MAX), p2);
+	_mm512_storeu_si512((void *)(pos + 3 * MODEL_WALK_MAX), p3);
+}
+
+/* Eight walks: the four trees for rows 0-15 and for rows 16-31. */
+__attribute__((target("avx512f")))
+static void
+walk4x2_avx512(const struct model_node *const *tree, unsigned depth,
+    const float *x, size_t nf, uint32_t *pos)
+{
+	const int	*w0 = (const int *)(const void *)tree[0];
+	const int	*w1 = (const int *)(const void *)tree[1];
+	const int	*w2 = (const int *)(const void *)tree[2];
+	const int	*w3 = (const int *)(const void *)tree[3];
+	const __m512i	 rowoff = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1,
+			    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+			    _mm512_set1_epi32((int)nf));
+	const float	*y = x + 16 * nf;
+	__m512i		 p0, p1, p2, p3, q0, q1, q2, q3;
+	unsigned	 d;
+
+	p0 = p1 = p2 = p3 = _mm512_setzero_si512();
+	q0 = q1 = q2 = q3 = p0;
+	for (d = 0; d < depth; d++) {
+		p0 = step_avx512(w0, p0, x, rowoff);
+		p1 = step_avx512(w1, p1, x, rowoff);
+		p2 = step_avx512(w2, p2, x, rowoff);
+		p3 = step_avx512(w3, p3, x, rowoff);
+		q0 = step_avx512(w0, q0, y, rowoff);
+		q1 = step_avx512(w1, q1, y, rowoff);
+		q2 = step_avx512(w2, q2, y, rowoff);
+		q3 = step_avx512(w3, q3, y, rowoff);
+	}
+	_mm512_storeu_si512((void *)pos, p0);
+	_mm512_storeu_si512((void *)(pos + 16), q0);
+	_mm512_storeu_si512((void *)(pos + 32), p1);
+	_mm512_storeu_si512((void *)(pos + 48), q1);
+	_mm512_storeu_si512((void *)(pos + 64), p2);
+	_mm512_storeu_si512((void *)(pos + 80), q2);
+	_mm512_storeu_si512((void *)(pos + 96), p3);
+	_mm512_storeu_si512((void *)(pos + 112), q3);
 }
 #endif
 
@@ -133,7 +172,11 @@ model_walk4(const struct model_node *const *tree, const unsigned *depth,
 	for (i = 0; i < 4; i++)
 		max = depth[i] > max ? depth[i] : max;
 #ifdef MODEL_WALK_AVX512
-	if (nb == MODEL_WALK_MAX && __builtin_cpu_supports("avx512f")) {
+	if (nb == 32 && __builtin_cpu_supports("avx512f")) {
+		walk4x2_avx512(tree, max, x, nf, pos);
+		return;
+	}
+	if (nb == 16 && __builtin_cpu_supports("avx512f")) {
 		walk4_avx512(tree, max, x, nf, pos);
 		return;
 	}

@@ -11,7 +11,7 @@
 
 #define MODEL_DEFAULT_LEFT	0x80000000u	/* in mn_feat */
 #define MODEL_FEAT_MASK		0x7fffffffu
-#define MODEL_WALK_MAX		16		/* rows walked at once */
+#define MODEL_WALK_MAX		32		/* rows walked at once */
 
 /*
  * One node in memory, 12 bytes.  The loader lays each tree out breadth

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lookup.h"
 
@@ -25,6 +26,14 @@ lookup_key(const struct lookup *lk, const float *x, uint32_t *key)
 	return true;
 }
 
+/* One class's feature; lookup_fill and lookup_row share it, bit for bit. */
+static inline float
+lookup_share(uint32_t count, double total, float prior, float alpha)
+{
+	return (float)(((double)count + (double)alpha * prior) /
+	    (total + alpha));
+}
+
 void
 lookup_fill(float *out, const uint32_t *counts, size_t k,
     const float *prior, float alpha)
@@ -35,8 +44,7 @@ lookup_fill(float *out, const uint32_t *counts, size_t k,
 	for (c = 0; c < k; c++)
 		total += counts[c];
 	for (c = 0; c < k; c++)
-		out[c] = (float)(((double)counts[c] + (double)alpha *
-		    prior[c]) / (total + alpha));
+		out[c] = lookup_share(counts[c], total, prior[c], alpha);
 	out[k] = (float)total;
 }
 
@@ -51,27 +59,105 @@ lookup_key_cmp(const uint32_t *a, const uint32_t *b, size_t n)
 	return 0;
 }
 
-const float *
-lookup_find(const struct lookup *lk, const float *x)
+/* Index of row x's entry, or nentries when it has none. */
+static size_t
+lookup_search(const struct lookup *lk, const float *x)
 {
 	uint32_t	key[LOOKUP_MAX_KEYS];
 	size_t		lo = 0, hi = lk->lk_nentries, mid;
 	int		c;
 
-	if (lookup_key(lk, x, key)) {
-		while (lo < hi) {
-			mid = lo + (hi - lo) / 2;
-			c = lookup_key_cmp(lk->lk_keys + mid * lk->lk_nkeys,
-			    key, lk->lk_nkeys);
-			if (c == 0)
-				return lk->lk_values + mid * lookup_width(lk);
-			if (c < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+	if (!lookup_key(lk, x, key))
+		return lk->lk_nentries;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = lookup_key_cmp(lk->lk_keys + mid * lk->lk_nkeys, key,
+		    lk->lk_nkeys);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return lk->lk_values + lk->lk_nentries * lookup_width(lk);
+	return lk->lk_nentries;
+}
+
+void
+lookup_row(const struct lookup *lk, const float *x, float *out)
+{
+	size_t	e = lookup_search(lk, x), i, c, first = 0, end = 0;
+	double	total = 0;
+
+	if (e < lk->lk_nentries) {
+		first = lk->lk_first[e];
+		end = lk->lk_first[e + 1];
+	}
+	for (i = first; i < end; i++)
+		total += lk->lk_count[i];
+	for (c = 0; c < lk->lk_nclasses; c++)
+		out[c] = lookup_share(0, total, lk->lk_prior[c], lk->lk_alpha);
+	for (i = first; i < end; i++)
+		out[lk->lk_class[i]] = lookup_share(lk->lk_count[i], total,
+		    lk->lk_prior[lk->lk_class[i]], lk->lk_alpha);
+	out[lk->lk_nclasses] = (float)total;
+}
+
+/* Room for one more entry and n more pairs; arrays double. */
+static int
+lookup_grow(struct lookup *lk, size_t n)
+{
+	void	*p;
+	size_t	 cap;
+
+	if (lk->lk_nentries + 1 >= lk->lk_cap) {
+		cap = lk->lk_cap ? lk->lk_cap * 2 : 64;
+		if ((p = reallocarray(lk->lk_keys, cap, lk->lk_nkeys *
+		    sizeof(*lk->lk_keys))) == NULL)
+			return -1;
+		lk->lk_keys = p;
+		if ((p = reallocarray(lk->lk_first, cap + 1,
+		    sizeof(*lk->lk_first))) == NULL)
+			return -1;
+		lk->lk_first = p;
+		lk->lk_cap = cap;
+	}
+	if (lk->lk_npairs + n > lk->lk_paircap) {
+		cap = lk->lk_paircap ? lk->lk_paircap : 64;
+		while (cap < lk->lk_npairs + n)
+			cap *= 2;
+		if ((p = reallocarray(lk->lk_class, cap,
+		    sizeof(*lk->lk_class))) == NULL)
+			return -1;
+		lk->lk_class = p;
+		if ((p = reallocarray(lk->lk_count, cap,
+		    sizeof(*lk->lk_count))) == NULL)
+			return -1;
+		lk->lk_count = p;
+		lk->lk_paircap = cap;
+	}
+	return 0;
+}
+
+int
+lookup_add(struct lookup *lk, const uint32_t *key, const uint16_t *cls,
+    const uint32_t *cnt, size_t n)
+{
+	size_t	e = lk->lk_nentries, i;
+
+	if (lookup_grow(lk, n) == -1)
+		return -1;
+	memcpy(lk->lk_keys + e * lk->lk_nkeys, key,
+	    lk->lk_nkeys * sizeof(*key));
+	if (e == 0)
+		lk->lk_first[0] = 0;
+	for (i = 0; i < n; i++) {
+		lk->lk_class[lk->lk_npairs] = cls[i];
+		lk->lk_count[lk->lk_npairs++] = cnt[i];
+	}
+	lk->lk_first[e + 1] = lk->lk_npairs;
+	lk->lk_nentries++;
+	return 0;
 }
 
 void
@@ -82,5 +168,7 @@ lookup_free(struct lookup *lk)
 	free(lk->lk_name);
 	free(lk->lk_prior);
 	free(lk->lk_keys);
-	free(lk->lk_values);
+	free(lk->lk_first);
+	free(lk->lk_class);
+	free(lk->lk_count);
 }

@@ -28,7 +28,12 @@ struct lookup {
 	float		*lk_prior;	/* overall share of each class */
 	size_t		 lk_nentries;
 	uint32_t	*lk_keys;	/* nentries x nkeys, ascending */
-	float		*lk_values;	/* (nentries + 1) x (nclasses + 1) */
+	size_t		*lk_first;	/* entry e: pairs [first[e], first[e+1]) */
+	uint16_t	*lk_class;	/* each pair's class, ascending in e */
+	uint32_t	*lk_count;	/* each pair's training flows, >= 1 */
+	size_t		 lk_npairs;
+	size_t		 lk_cap;	/* entries the arrays hold */
+	size_t		 lk_paircap;
 };
 
 /* Features one lookup adds: a share per class, then the flow count. */
@@ -53,8 +58,17 @@ bool	lookup_key(const struct lookup *, const float *x, uint32_t *key);
 void	lookup_fill(float *out, const uint32_t *counts, size_t k,
 	    const float *prior, float alpha);
 
-/* Row of features for row x (the unseen row when its key is unknown). */
-const float *lookup_find(const struct lookup *, const float *x);
+/*
+ * Append the entry of key (greater than the last one's) whose classes
+ * cls[0 .. n-1] had cnt[0 .. n-1] training flows.  Returns 0, or -1 when
+ * out of memory.
+ */
+int	lookup_add(struct lookup *, const uint32_t *key, const uint16_t *cls,
+	    const uint32_t *cnt, size_t n);
+
+/* Write row x's lookup_width() features to out (the unseen key's when
+ * its key is unknown or missing). */
+void	lookup_row(const struct lookup *, const float *x, float *out);
 
 /* Compare two keys of n values; memcmp order is not numeric order. */
 int	lookup_key_cmp(const uint32_t *a, const uint32_t *b, size_t n);

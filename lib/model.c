@@ -130,7 +130,8 @@ struct model_reader {
 	uint32_t	*mr_order;	/* breadth-first order of its nodes */
 	size_t		 mr_treecap;
 	int		 mr_version;	/* of the format */
-	uint32_t	*mr_counts;	/* one lookup entry's counts, dense */
+	uint16_t	*mr_pcls;	/* one lookup entry's classes */
+	uint32_t	*mr_pcnt;	/* and their counts */
 };
 
 static int
@@ -310,6 +311,7 @@ read_lookup_prior(struct model_reader *r, struct lookup *lk)
 {
 	char	*p;
 	size_t	 c;
+	double	 sum;
 
 	if ((lk->lk_prior = calloc(lk->lk_nclasses,
 	    sizeof(*lk->lk_prior))) == NULL)
@@ -327,41 +329,20 @@ read_lookup_prior(struct model_reader *r, struct lookup *lk)
 	if (*p != '\0')
 		return reader_fail(r, "lookup %s: more than %zu priors",
 		    lk->lk_name, lk->lk_nclasses);
+	for (c = 0, sum = 0; c < lk->lk_nclasses; c++)
+		sum += lk->lk_prior[c];
+	if (fabs(sum - 1) > 1e-3)
+		return reader_fail(r, "lookup %s: priors add up to %g, not 1",
+		    lk->lk_name, sum);
 	return 0;
 }
 
-/*
- * Make room for entry e and the unseen row after it.  Arrays grow as
- * lines arrive, so a short file cannot claim a huge allocation.
- */
+/* Parse "e V1 .. VM P C1 N1 .. CP NP" as entry e of lk. */
 static int
-grow_entries(struct model_reader *r, struct lookup *lk, size_t e,
-    size_t *cap)
+read_lookup_entry(struct model_reader *r, struct lookup *lk, size_t e,
+    size_t declared)
 {
-	uint32_t	*keys;
-	float		*values;
-	size_t		 n = *cap;
-
-	if (e + 1 < n)
-		return 0;
-	n = n ? n * 2 : 64;
-	if ((keys = realloc(lk->lk_keys, n * lk->lk_nkeys *
-	    sizeof(*keys))) == NULL)
-		return reader_fail(r, "out of memory");
-	lk->lk_keys = keys;
-	if ((values = realloc(lk->lk_values, n * lookup_width(lk) *
-	    sizeof(*values))) == NULL)
-		return reader_fail(r, "out of memory");
-	lk->lk_values = values;
-	*cap = n;
-	return 0;
-}
-
-/* Parse "e V1 .. VM P C1 N1 .. CP NP" into entry e's key and features. */
-static int
-read_lookup_entry(struct model_reader *r, struct lookup *lk, size_t e)
-{
-	uint32_t	*key = lk->lk_keys + e * lk->lk_nkeys;
+	uint32_t	key[LOOKUP_MAX_KEYS];
 	char		*p;
 	long		 v, npairs, cls, last = -1, n;
 	size_t		 i;
@@ -370,35 +351,35 @@ read_lookup_entry(struct model_reader *r, struct lookup *lk, size_t e)
 		return -1;
 	if ((p = line_args(r, "e")) == NULL)
 		return reader_fail(r, "lookup %s: expected entry 'e ...' "
-		    "(%zu of %zu)", lk->lk_name, e + 1, lk->lk_nentries);
+		    "(%zu of %zu)", lk->lk_name, e + 1, declared);
 	for (i = 0; i < lk->lk_nkeys; i++) {
 		if (scan_long(&p, 0, (long)LOOKUP_KEY_LIMIT - 1, &v) == -1)
 			return reader_fail(r, "lookup %s: bad key value",
 			    lk->lk_name);
 		key[i] = (uint32_t)v;
 	}
-	if (e > 0 && lookup_key_cmp(key - lk->lk_nkeys, key,
-	    lk->lk_nkeys) >= 0)
+	if (e > 0 && lookup_key_cmp(lk->lk_keys + (e - 1) * lk->lk_nkeys,
+	    key, lk->lk_nkeys) >= 0)
 		return reader_fail(r, "lookup %s: keys not ascending",
 		    lk->lk_name);
 
-	memset(r->mr_counts, 0, lk->lk_nclasses * sizeof(*r->mr_counts));
-	if (scan_long(&p, 0, (long)lk->lk_nclasses, &npairs) == -1)
-		return reader_fail(r, "lookup %s: bad class count",
-		    lk->lk_name);
+	if (scan_long(&p, 1, (long)lk->lk_nclasses, &npairs) == -1)
+		return reader_fail(r, "lookup %s: bad class count (1 to %zu)",
+		    lk->lk_name, lk->lk_nclasses);
 	for (i = 0; i < (size_t)npairs; i++) {
 		if (scan_long(&p, last + 1, (long)lk->lk_nclasses - 1,
 		    &cls) == -1 || scan_long(&p, 1, INT32_MAX, &n) == -1)
 			return reader_fail(r, "lookup %s: bad class and count "
 			    "(classes ascending, counts >= 1)", lk->lk_name);
-		r->mr_counts[cls] = (uint32_t)n;
+		r->mr_pcls[i] = (uint16_t)cls;
+		r->mr_pcnt[i] = (uint32_t)n;
 		last = cls;
 	}
 	if (*p != '\0')
 		return reader_fail(r, "lookup %s: data after the counts",
 		    lk->lk_name);
-	lookup_fill(lk->lk_values + e * lookup_width(lk), r->mr_counts,
-	    lk->lk_nclasses, lk->lk_prior, lk->lk_alpha);
+	if (lookup_add(lk, key, r->mr_pcls, r->mr_pcnt, (size_t)npairs) == -1)
+		return reader_fail(r, "out of memory");
 	return 0;
 }
 
@@ -433,7 +414,7 @@ static int
 read_lookup(struct model_reader *r, const struct model *m,
     struct lookup *lk)
 {
-	size_t	e, cap = 0;
+	size_t	e, declared;
 
 	lk->lk_nclasses = m->m_nclasses;
 	if (read_lookup_line(r, lk) == -1 ||
@@ -441,15 +422,12 @@ read_lookup(struct model_reader *r, const struct model *m,
 	    read_lookup_prior(r, lk) == -1)
 		return -1;
 
-	for (e = 0; e <= lk->lk_nentries; e++)
-		if (grow_entries(r, lk, e, &cap) == -1 ||
-		    (e < lk->lk_nentries && read_lookup_entry(r, lk, e) == -1))
+	/* lk_nentries counts what is read; the arrays grow with the file */
+	declared = lk->lk_nentries;
+	lk->lk_nentries = 0;
+	for (e = 0; e < declared; e++)
+		if (read_lookup_entry(r, lk, e, declared) == -1)
 			return -1;
-
-	/* the row of a key the training never saw */
-	memset(r->mr_counts, 0, lk->lk_nclasses * sizeof(*r->mr_counts));
-	lookup_fill(lk->lk_values + lk->lk_nentries * lookup_width(lk),
-	    r->mr_counts, lk->lk_nclasses, lk->lk_prior, lk->lk_alpha);
 	return 0;
 }
 
@@ -472,8 +450,9 @@ read_lookups(struct model_reader *r, struct model *m)
 		return reader_fail(r, "more than %d features with lookups",
 		    MODEL_SCRATCH);
 	m->m_lookups = calloc(m->m_nlookups, sizeof(*m->m_lookups));
-	r->mr_counts = calloc(m->m_nclasses, sizeof(*r->mr_counts));
-	if (m->m_lookups == NULL || r->mr_counts == NULL)
+	r->mr_pcls = calloc(m->m_nclasses, sizeof(*r->mr_pcls));
+	r->mr_pcnt = calloc(m->m_nclasses, sizeof(*r->mr_pcnt));
+	if (m->m_lookups == NULL || r->mr_pcls == NULL || r->mr_pcnt == NULL)
 		return reader_fail(r, "out of memory");
 
 	for (l = 0; l < m->m_nlookups; l++) {
@@ -782,7 +761,8 @@ model_load(const char *path, char *errbuf, size_t errlen)
 	free(r.mr_line);
 	free(r.mr_tree);
 	free(r.mr_order);
-	free(r.mr_counts);
+	free(r.mr_pcls);
+	free(r.mr_pcnt);
 	if (rc == -1) {
 		model_free(m);
 		return NULL;
@@ -952,8 +932,7 @@ lookup_rows(const struct model *m, const float *x, size_t nb, float *out)
 		for (l = 0; l < m->m_nlookups; l++) {
 			const struct lookup *lk = &m->m_lookups[l];
 
-			memcpy(row, lookup_find(lk, x),
-			    lookup_width(lk) * sizeof(*row));
+			lookup_row(lk, x, row);
 			row += lookup_width(lk);
 		}
 	}

@@ -180,6 +180,25 @@ check "lookup: summary names it" test "$(grep -c \
     2>"$T/e" >/dev/null
 check "lookup: unknown column refused" \
     grep -q 'Nope is not a feature column' "$T/e"
+"$TRAIN" -o "$T/x" --lookup Protocol,,Protocol \
+    "$HERE/unicauca-sample.csv" 2>"$T/e" >/dev/null
+check "lookup: empty column name refused" grep -q 'an empty column' "$T/e"
+"$TRAIN" -o "$T/x" --lookup Protocol,Protocol \
+    "$HERE/unicauca-sample.csv" 2>"$T/e" >/dev/null
+check "lookup: a column twice refused" grep -q 'Protocol twice' "$T/e"
+check "lookup: alpha below 1e-6 refused" sh -c "! $TRAIN -o $T/x \
+    --lookup Protocol --lookup-alpha 1e-45 $HERE/unicauca-sample.csv"
+
+# numbers below the smallest normal float are read as 0: XGBoost would
+# print thresholds from them that no reader takes back
+# (Flow.Duration follows the label, so the trees split on it)
+awk -F, 'BEGIN {OFS = ","} NR > 1 {$8 = (length($NF) % 9 + 1) "e-40"}
+    {print}' \
+    "$HERE/unicauca-sample.csv" >"$T/denorm.csv"
+train "$T/dn" -o "$T/dn" --min-class 2 --holdout 0 --rounds 3 \
+    --profile unicauca --verify "$T/denorm.csv"
+check "denormal cells: train and verify" \
+    grep -q ' 0 class mismatches, 0 probability' "$T/dn"
 
 # 11. refusals
 printf 'a,b\n1,2\n' >"$T/nolabel.csv"

@@ -230,6 +230,13 @@ cell_parse(const char *s, float *out)
 	/* finite text too large for a float: the largest float */
 	if (isinf(v))
 		v = v > 0 ? FLT_MAX : -FLT_MAX;
+	/*
+	 * Below the smallest normal float: 0.  XGBoost would print such a
+	 * value as a split threshold that neither the JSON reader nor the
+	 * sidecar's strtof() takes back without a range error.
+	 */
+	if (v != 0 && fabsf(v) < FLT_MIN)
+		v = 0;
 	*out = v;
 	return CELL_NUMBER;
 }

@@ -43,23 +43,26 @@ lkrow_cmp(const void *a, const void *b)
 static void
 spec_parse(struct lookup *lk, const struct dataset *ds, const char *spec)
 {
-	char	*copy, *tok, *save = NULL;
+	char	*copy, *tok, *rest;
 	int	 col;
+	size_t	 i;
 
 	memset(lk, 0, sizeof(*lk));
-	copy = xstrdup(spec);
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	rest = copy = xstrdup(spec);
+	while ((tok = strsep(&rest, ",")) != NULL) {
+		if (*tok == '\0')
+			errx(1, "--lookup '%s': an empty column name", spec);
 		if (lk->lk_nkeys == LOOKUP_MAX_KEYS)
 			errx(1, "--lookup %s: more than %d columns", spec,
 			    LOOKUP_MAX_KEYS);
 		if ((col = dataset_column(ds, tok)) < 0)
 			errx(1, "--lookup %s: %s is not a feature column",
 			    spec, tok);
+		for (i = 0; i < lk->lk_nkeys; i++)
+			if (lk->lk_feat[i] == (uint32_t)col)
+				errx(1, "--lookup %s: %s twice", spec, tok);
 		lk->lk_feat[lk->lk_nkeys++] = (uint32_t)col;
 	}
-	if (lk->lk_nkeys == 0)
-		errx(1, "--lookup '%s': no column", spec);
 	free(copy);
 	lk->lk_name = xstrdup(spec);
 	for (tok = lk->lk_name; *tok != '\0'; tok++)
@@ -77,36 +80,20 @@ row_fold(const struct dataset *ds, const struct train_opts *o, size_t i)
 	    (uint64_t)o->to_lookup_folds);
 }
 
-/* Room for entry e and the unseen row after it. */
+/* Append one key's entry: the classes that have flows, and their counts. */
 static void
-entry_grow(struct lookup *lk, uint32_t **counts, size_t e, size_t *cap)
+entry_add(struct lookup *lk, const uint32_t *key, const uint32_t *all,
+    uint16_t *cls, uint32_t *cnt)
 {
-	if (e + 2 <= *cap)
-		return;
-	*cap = *cap ? *cap * 2 : 256;
-	lk->lk_keys = xreallocarray(lk->lk_keys, *cap * lk->lk_nkeys,
-	    sizeof(*lk->lk_keys));
-	lk->lk_values = xreallocarray(lk->lk_values, *cap * lookup_width(lk),
-	    sizeof(*lk->lk_values));
-	*counts = xreallocarray(*counts, *cap * lk->lk_nclasses,
-	    sizeof(**counts));
-}
+	size_t	c, n = 0;
 
-/* Append one key's entry: its key, its counts, its features. */
-static void
-entry_add(struct lookup *lk, uint32_t **counts, const uint32_t *key,
-    const uint32_t *all, size_t *cap)
-{
-	size_t	e = lk->lk_nentries;
-
-	entry_grow(lk, counts, e, cap);
-	memcpy(lk->lk_keys + e * lk->lk_nkeys, key,
-	    lk->lk_nkeys * sizeof(*key));
-	memcpy(*counts + e * lk->lk_nclasses, all,
-	    lk->lk_nclasses * sizeof(*all));
-	lookup_fill(lk->lk_values + e * lookup_width(lk), all,
-	    lk->lk_nclasses, lk->lk_prior, lk->lk_alpha);
-	lk->lk_nentries++;
+	for (c = 0; c < lk->lk_nclasses; c++)
+		if (all[c] > 0) {
+			cls[n] = (uint16_t)c;
+			cnt[n++] = all[c];
+		}
+	if (lookup_add(lk, key, cls, cnt, n) == -1)
+		errx(1, "out of memory");
 }
 
 /*
@@ -115,9 +102,8 @@ entry_add(struct lookup *lk, uint32_t **counts, const uint32_t *key,
  * folds (none left: the same features as an unseen key).
  */
 static void
-key_rows(struct lookup *lk, uint32_t **counts, const struct lkrow *r,
-    size_t n, size_t nfold, uint32_t *tmp, float *x, size_t stride,
-    size_t *cap)
+key_rows(struct lookup *lk, const struct lkrow *r, size_t n, size_t nfold,
+    uint32_t *tmp, uint16_t *cls, float *x, size_t stride)
 {
 	size_t		 k = lk->lk_nclasses, i, c;
 	uint32_t	*all = tmp, *fold = tmp + k, *oof = tmp + k * (nfold + 1);
@@ -127,7 +113,8 @@ key_rows(struct lookup *lk, uint32_t **counts, const struct lkrow *r,
 		all[r[i].lr_class]++;
 		fold[r[i].lr_fold * k + r[i].lr_class]++;
 	}
-	entry_add(lk, counts, r[0].lr_key, all, cap);
+	/* oof doubles as the pairs' counts until the rows need it */
+	entry_add(lk, r[0].lr_key, all, cls, oof);
 
 	for (i = 0; i < n; i++) {
 		for (c = 0; c < k; c++)
@@ -168,20 +155,20 @@ key_sort(const struct lookup *lk, const struct dataset *ds,
  * training rows, all training counts for the others.
  */
 static void
-lookup_build(struct lookup *lk, uint32_t **counts, const struct dataset *ds,
-    const uint16_t *y, size_t ntrain, const struct train_opts *o, float *x,
-    size_t stride)
+lookup_build(struct lookup *lk, const struct dataset *ds, const uint16_t *y,
+    size_t ntrain, const struct train_opts *o, float *x, size_t stride)
 {
 	struct lkrow	*rows;
-	size_t		 n, i, j, cap = 0, w = lookup_width(lk);
+	size_t		 n, i, j, w = lookup_width(lk);
 	size_t		 nfold = (size_t)o->to_lookup_folds;
 	uint32_t	*tmp;
+	uint16_t	*cls;
 
 	tmp = xcalloc(lk->lk_nclasses * (nfold + 2), sizeof(*tmp));
+	cls = xcalloc(lk->lk_nclasses, sizeof(*cls));
 	rows = key_sort(lk, ds, y, ntrain, o, &n);
-	entry_grow(lk, counts, 0, &cap);
 
-	/* the unseen row first: training rows without a key keep it */
+	/* the unseen key's features first: training rows without a key */
 	lookup_fill(x, tmp, lk->lk_nclasses, lk->lk_prior, lk->lk_alpha);
 	for (i = 1; i < ntrain; i++)
 		memcpy(x + i * stride, x, w * sizeof(*x));
@@ -189,18 +176,14 @@ lookup_build(struct lookup *lk, uint32_t **counts, const struct dataset *ds,
 		for (j = i + 1; j < n && lookup_key_cmp(rows[j].lr_key,
 		    rows[i].lr_key, lk->lk_nkeys) == 0; j++)
 			;
-		key_rows(lk, counts, rows + i, j - i, nfold, tmp, x, stride,
-		    &cap);
+		key_rows(lk, rows + i, j - i, nfold, tmp, cls, x, stride);
 	}
-	memset(tmp, 0, lk->lk_nclasses * sizeof(*tmp));
-	lookup_fill(lk->lk_values + lk->lk_nentries * w, tmp,
-	    lk->lk_nclasses, lk->lk_prior, lk->lk_alpha);
 
 	for (i = ntrain; i < ds->ds_nrows; i++)
-		memcpy(x + i * stride, lookup_find(lk, ds->ds_x +
-		    i * ds->ds_ncols), w * sizeof(*x));
+		lookup_row(lk, ds->ds_x + i * ds->ds_ncols, x + i * stride);
 	free(rows);
 	free(tmp);
+	free(cls);
 }
 
 /* Every class's share of the training rows. */
@@ -250,8 +233,6 @@ lookups_build(struct lookups *lu, const struct dataset *ds,
 	lookups_free(lu);
 	lu->lu_n = (size_t)o->to_nlookups;
 	lu->lu_tab = xcalloc(lu->lu_n ? lu->lu_n : 1, sizeof(*lu->lu_tab));
-	lu->lu_counts = xcalloc(lu->lu_n ? lu->lu_n : 1,
-	    sizeof(*lu->lu_counts));
 	lu->lu_ncols = nc;
 	for (l = 0; l < lu->lu_n; l++) {
 		spec_parse(&lu->lu_tab[l], ds, o->to_lookups[l]);
@@ -272,8 +253,8 @@ lookups_build(struct lookups *lu, const struct dataset *ds,
 		/* built apart, then placed: each lookup's rows are dense */
 		tmp = xcalloc(ds->ds_nrows * lookup_width(&lu->lu_tab[l]) + 1,
 		    sizeof(*tmp));
-		lookup_build(&lu->lu_tab[l], &lu->lu_counts[l], ds, y, ntrain,
-		    o, tmp, lookup_width(&lu->lu_tab[l]));
+		lookup_build(&lu->lu_tab[l], ds, y, ntrain, o, tmp,
+		    lookup_width(&lu->lu_tab[l]));
 		for (i = 0; i < ds->ds_nrows; i++)
 			memcpy(lu->lu_x + i * lu->lu_ncols + at,
 			    tmp + i * lookup_width(&lu->lu_tab[l]),
@@ -300,9 +281,8 @@ lookups_matrix_full(const struct lookups *lu, const struct dataset *ds)
 		    ds->ds_ncols * sizeof(*x));
 		row += ds->ds_ncols;
 		for (l = 0; l < lu->lu_n; l++) {
-			memcpy(row, lookup_find(&lu->lu_tab[l], ds->ds_x +
-			    i * ds->ds_ncols), lookup_width(&lu->lu_tab[l]) *
-			    sizeof(*x));
+			lookup_row(&lu->lu_tab[l], ds->ds_x +
+			    i * ds->ds_ncols, row);
 			row += lookup_width(&lu->lu_tab[l]);
 		}
 	}
@@ -314,8 +294,7 @@ void
 lookups_write(FILE *fp, const struct lookups *lu)
 {
 	const struct lookup	*lk;
-	const uint32_t		*n;
-	size_t			 l, i, e, c, np;
+	size_t			 l, i, e, c;
 
 	fprintf(fp, "lookups %zu\n", lu->lu_n);
 	for (l = 0; l < lu->lu_n; l++) {
@@ -333,13 +312,11 @@ lookups_write(FILE *fp, const struct lookups *lu)
 			for (i = 0; i < lk->lk_nkeys; i++)
 				fprintf(fp, " %u",
 				    lk->lk_keys[e * lk->lk_nkeys + i]);
-			n = lu->lu_counts[l] + e * lk->lk_nclasses;
-			for (c = 0, np = 0; c < lk->lk_nclasses; c++)
-				np += n[c] > 0;
-			fprintf(fp, " %zu", np);
-			for (c = 0; c < lk->lk_nclasses; c++)
-				if (n[c] > 0)
-					fprintf(fp, " %zu %u", c, n[c]);
+			fprintf(fp, " %zu", lk->lk_first[e + 1] -
+			    lk->lk_first[e]);
+			for (i = lk->lk_first[e]; i < lk->lk_first[e + 1]; i++)
+				fprintf(fp, " %u %u", lk->lk_class[i],
+				    lk->lk_count[i]);
 			fprintf(fp, "\n");
 		}
 	}
@@ -350,14 +327,11 @@ lookups_free(struct lookups *lu)
 {
 	size_t	i;
 
-	for (i = 0; i < lu->lu_n; i++) {
+	for (i = 0; i < lu->lu_n; i++)
 		lookup_free(&lu->lu_tab[i]);
-		free(lu->lu_counts[i]);
-	}
 	for (i = 0; lu->lu_names != NULL && i < lu->lu_ncols; i++)
 		free(lu->lu_names[i]);
 	free(lu->lu_tab);
-	free(lu->lu_counts);
 	free(lu->lu_names);
 	free(lu->lu_x);
 	memset(lu, 0, sizeof(*lu));

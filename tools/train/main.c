@@ -87,7 +87,7 @@ usage(FILE *fp, int status)
 "                        each class's share of the training flows with\n"
 "                        the row's key, and their count; repeatable\n"
 "      --lookup-alpha F  weight of the overall class shares in them, in\n"
-"                        flows (default 1)\n"
+"                        flows, 1e-6 to 1e6 (default 1)\n"
 "      --lookup-folds N  training rows see the counts of the other\n"
 "                        N - 1 folds, not their own (default 5)\n"
 "      --threads N       XGBoost threads (default: online CPUs)\n"
@@ -223,7 +223,7 @@ opts_parse(struct train_opts *o, int argc, char **argv)
 			break;
 		case OPT_LOOKUP_ALPHA:
 			o->to_lookup_alpha = real_arg("lookup-alpha", optarg,
-			    0, 1e6, true);
+			    1e-6, 1e6, false);
 			break;
 		case OPT_LOOKUP_FOLDS:
 			o->to_lookup_folds = (int)num_arg("lookup-folds",

@@ -198,7 +198,6 @@ void	 write_file(const char *path, const void *buf, size_t len);
 struct lookups {
 	size_t		  lu_n;
 	struct lookup	 *lu_tab;	/* counts of every training row */
-	uint32_t	**lu_counts;	/* per lookup: entries x classes */
 	size_t		  lu_ncols;	/* data columns + lookup features */
 	float		 *lu_x;		/* every row, lu_ncols each */
 	char		**lu_names;	/* lu_ncols column names */

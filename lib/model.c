@@ -99,6 +99,7 @@ struct model {
 	size_t		  m_nall;	/* input columns + lookup features */
 	float		  m_base;	/* base_score */
 	struct model_node *m_nodes;	/* every tree, one after another */
+	struct model_pnode *m_pnodes;	/* the same packed, or NULL */
 	float		 *m_leaf;	/* leaf value of each node, or 0 */
 	size_t		  m_nnodes;
 	size_t		  m_nodecap;
@@ -726,6 +727,35 @@ read_trees(struct model_reader *r, struct model *m)
 	return 0;
 }
 
+/*
+ * The 8-byte copy of every node, when every tree and the feature count
+ * fit it; without it (or without memory for it) the walk uses m_nodes.
+ */
+static void
+pack_nodes(struct model *m)
+{
+	size_t	t, i, n;
+
+	if (m->m_nall - 1 > MODEL_PNODE_FEAT_MAX)
+		return;
+	for (t = 0; t < m->m_ntrees; t++) {
+		n = (t + 1 < m->m_ntrees ? m->m_tree_first[t + 1] :
+		    m->m_nnodes) - m->m_tree_first[t];
+		if (n > MODEL_PNODE_LEFT + 1)
+			return;
+	}
+	if ((m->m_pnodes = calloc(m->m_nnodes, sizeof(*m->m_pnodes))) == NULL)
+		return;
+	for (i = 0; i < m->m_nnodes; i++) {
+		const struct model_node	*nd = &m->m_nodes[i];
+
+		m->m_pnodes[i].pn_word = (nd->mn_left & MODEL_PNODE_LEFT) |
+		    (nd->mn_feat & MODEL_FEAT_MASK) << 16 |
+		    (nd->mn_feat & MODEL_DEFAULT_LEFT);
+		m->m_pnodes[i].pn_value = nd->mn_value;
+	}
+}
+
 struct model *
 model_load(const char *path, char *errbuf, size_t errlen)
 {
@@ -755,6 +785,8 @@ model_load(const char *path, char *errbuf, size_t errlen)
 	if (read_header(&r, m) == 0 && read_base_score(&r, m) == 0 &&
 	    read_trees(&r, m) == 0)
 		rc = 0;
+	if (rc == 0)
+		pack_nodes(m);
 
 	fclose(r.mr_fp);
  out:
@@ -796,6 +828,7 @@ model_free(struct model *m)
 		lookup_free(&m->m_lookups[i]);
 	free(m->m_lookups);
 	free(m->m_nodes);
+	free(m->m_pnodes);
 	free(m->m_leaf);
 	free(m->m_tree_first);
 	free(m->m_tree_class);
@@ -897,7 +930,14 @@ tree_block4(const struct model *m, size_t t, const float *x, size_t nb,
 		tree[i] = m->m_nodes + m->m_tree_first[t + i];
 		depth[i] = m->m_tree_depth[t + i];
 	}
-	model_walk4(tree, depth, x, m->m_nall, nb, pos);
+	if (m->m_pnodes != NULL) {
+		const struct model_pnode	*ptree[4];
+
+		for (i = 0; i < 4; i++)
+			ptree[i] = m->m_pnodes + m->m_tree_first[t + i];
+		model_walk4p(tree, ptree, depth, x, m->m_nall, nb, pos);
+	} else
+		model_walk4(tree, depth, x, m->m_nall, nb, pos);
 	for (i = 0; i < 4; i++) {
 		const float	*leaf = m->m_leaf + m->m_tree_first[t + i];
 		size_t		 c = m->m_tree_class[t + i];

@@ -30,6 +30,20 @@ struct model_node {
 };
 
 /*
+ * The same node in 8 bytes, for trees of at most 65536 nodes over at
+ * most 32768 features: the left child's low 16 bits (a leaf's wraps to
+ * itself), the feature and the missing-goes-left flag in one word, then
+ * the threshold.  One 64-bit gather fetches a node whole.
+ */
+struct model_pnode {
+	uint32_t	pn_word;	/* left | feature << 16 | default-left */
+	float		pn_value;
+};
+
+#define MODEL_PNODE_LEFT	0xffffu
+#define MODEL_PNODE_FEAT_MAX	0x7fffu
+
+/*
  * Walk the tree at tree for depth steps with the nb (<= MODEL_WALK_MAX)
  * rows at x, nf floats apart; pos[b] is then the index of row b's leaf.
  */
@@ -44,5 +58,13 @@ void	model_walk(const struct model_node *tree, unsigned depth,
 void	model_walk4(const struct model_node *const *tree,
 	    const unsigned *depth, const float *x, size_t nf, size_t nb,
 	    uint32_t *pos);
+
+/*
+ * model_walk4 over the packed copies of the same four trees (ptree[i]
+ * mirrors tree[i] node for node); the results are the same.
+ */
+void	model_walk4p(const struct model_node *const *tree,
+	    const struct model_pnode *const *ptree, const unsigned *depth,
+	    const float *x, size_t nf, size_t nb, uint32_t *pos);
 
 #endif /* FLOWID_MODEL_WALK_H */

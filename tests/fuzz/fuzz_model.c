@@ -19,7 +19,7 @@
 
 #include "model.h"
 
-#define FUZZ_ROWS	20	/* a vector block of 16 and a tail */
+#define FUZZ_ROWS	40	/* a vector block of 32 and a tail */
 
 static int	fuzz_fd = -1;
 static char	fuzz_path[64];

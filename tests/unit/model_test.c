@@ -129,6 +129,59 @@ share(double top, double o1, double o2)
 	return 1 / (1 + exp(o1 - top) + exp(o2 - top));
 }
 
+/* good with trees 1 and 0 again after its three: five trees */
+static const char *
+write_five_trees(void)
+{
+	static const char	more[] =
+	    "tree 1 5\n"
+	    "n 1 5 1 4 0 0\n"
+	    "n 0 20 2 3 0 0\n"
+	    "n -1 0 -1 -1 0 0.5\n"
+	    "n -1 0 -1 -1 0 -0.5\n"
+	    "n -1 0 -1 -1 0 2\n"
+	    "tree 0 3\n"
+	    "n 0 10 1 2 1 0\n"
+	    "n -1 0 -1 -1 0 1\n"
+	    "n -1 0 -1 -1 0 -1\n"
+	    "end\n";
+	char	buf[sizeof(good) + sizeof(more)], *at;
+
+	strcpy(buf, good);
+	at = strstr(buf, "trees 3");
+	assert_non_null(at);
+	at[6] = '5';
+	at = strstr(buf, "end\n");
+	assert_non_null(at);
+	strcpy(at, more);
+	return write_model(buf, strlen(buf));
+}
+
+/*
+ * 40 rows (the n rows at x over and over) in one call take the vector
+ * walks where the CPU has them; one row at a time takes the scalar walk.
+ * Both must give the same bits.
+ */
+static void
+assert_same_blocks(const struct model *m, const float *x, size_t n)
+{
+	enum { ROWS = 40 };
+	size_t		nf = model_nfeatures(m), i;
+	float		big[ROWS * 2], prob[ROWS], p1;
+	uint16_t	cls[ROWS], c1;
+
+	assert_true(nf == 2);
+	for (i = 0; i < ROWS; i++)
+		memcpy(big + i * nf, x + (i % n) * nf, nf * sizeof(*x));
+	assert_int_equal(model_predict(m, big, ROWS, cls, prob), 0);
+	for (i = 0; i < ROWS; i++) {
+		assert_int_equal(model_predict(m, big + i * nf, 1, &c1, &p1),
+		    0);
+		assert_int_equal(cls[i], c1);
+		assert_memory_equal(&prob[i], &p1, sizeof(p1));
+	}
+}
+
 static void
 test_predict(void **state)
 {
@@ -165,6 +218,13 @@ test_predict(void **state)
 		assert_int_equal(model_predict(m, x + 2 * i, 1, cls, prob), 0);
 		assert_int_equal(cls[0], want[i]);
 	}
+	assert_same_blocks(m, x, 5);
+	model_free(m);
+
+	/* five trees: the first four walk together */
+	assert_non_null(m = model_load(write_five_trees(), err,
+	    sizeof(err)));
+	assert_same_blocks(m, x, 5);
 	assert_int_equal(model_predict(m, x, 0, NULL, NULL), 0);
 	assert_int_equal(model_predict(m, NULL, 1, cls, prob), -1);
 	assert_int_equal(model_predict(NULL, x, 1, cls, prob), -1);
@@ -320,6 +380,7 @@ test_lookup_predict(void **state)
 		assert_int_equal(cls[i], want[i]);
 		assert_float_equal(prob[i], wantp[i], 1e-6);
 	}
+	assert_same_blocks(m, x, 6);
 	model_expand(m, x, 6, wide);
 	for (i = 0; i < 6; i++)
 		assert_true(wide[i] == row7[i]);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Rows walking one tree (model_walk.h).  The portable walk interleaves
- * the rows so their loads overlap.  On x86-64 with AVX-512, a whole block
- * of 16 rows takes each step of four trees as four vectors: four gathers
- * each (the nodes' left child, feature and threshold, then the rows'
- * values) and one compare, instead of 64 scalar chains.  Both take the same
+ * the rows so their loads overlap.  On x86-64 with AVX-512, a block of
+ * 32 rows takes each step of four trees as eight vectors over the packed
+ * nodes: two 64-bit gathers fetch 16 nodes whole, one gathers the rows'
+ * values, one compare decides, instead of 128 scalar chains.  Eight
+ * independent walks keep the gathers' latency hidden.  Both take the same
  * branch for every row, bit for bit: the compare is the same IEEE
  * "less than", false for NaN.
  */
@@ -49,72 +50,6 @@ walk_scalar(const struct model_node *tree, unsigned depth, const float *x,
 }
 
 #ifdef MODEL_WALK_AVX512
-/*
- * One step of 16 rows, one lane each.  Node fields are gathered as 32-bit
- * words: node i's left child is word 3i, its feature 3i + 1, its
- * threshold 3i + 2.  Row b's value of feature f is float b x nf + f of x
- * (rowoff holds b x nf).  The caller keeps 16 x nf and 3 x the node count
- * below 2^31.
- */
-__attribute__((target("avx512f"), always_inline))
-static inline __m512i
-step_avx512(const int *words, __m512i p, const float *x, __m512i rowoff)
-{
-	__m512i		w, left, feat;
-	__m512		thr, v;
-	__mmask16	goleft, nan, dleft;
-
-	w = _mm512_add_epi32(_mm512_add_epi32(p, p), p);
-	left = _mm512_i32gather_epi32(w, words, 4);
-	feat = _mm512_i32gather_epi32(w, words + 1, 4);
-	thr = _mm512_i32gather_ps(w, words + 2, 4);
-	v = _mm512_i32gather_ps(_mm512_add_epi32(rowoff, _mm512_and_si512(feat,
-	    _mm512_set1_epi32((int)MODEL_FEAT_MASK))), x, 4);
-
-	/* NaN < thr and x < NaN are both false: _CMP_LT_OQ */
-	goleft = _mm512_cmp_ps_mask(v, thr, _CMP_LT_OQ);
-	nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-	dleft = _mm512_cmplt_epi32_mask(feat, _mm512_setzero_si512());
-	goleft |= nan & dleft;
-
-	/* the right child is left + 1 */
-	return _mm512_mask_add_epi32(left, (__mmask16)~goleft, left,
-	    _mm512_set1_epi32(1));
-}
-
-/*
- * Four trees at once: each step's gathers wait on the previous step's,
- * so one tree alone leaves the core idle; four independent walks fill
- * the wait.  Extra steps past a leaf stay on it.
- */
-__attribute__((target("avx512f")))
-static void
-walk4_avx512(const struct model_node *const *tree, unsigned depth,
-    const float *x, size_t nf, uint32_t *pos)
-{
-	const int	*w0 = (const int *)(const void *)tree[0];
-	const int	*w1 = (const int *)(const void *)tree[1];
-	const int	*w2 = (const int *)(const void *)tree[2];
-	const int	*w3 = (const int *)(const void *)tree[3];
-	const __m512i	 rowoff = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1,
-			    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-			    _mm512_set1_epi32((int)nf));
-	__m512i		 p0, p1, p2, p3;
-	unsigned	 d;
-
-	p0 = p1 = p2 = p3 = _mm512_setzero_si512();
-	for (d = 0; d < depth; d++) {
-		p0 = step_avx512(w0, p0, x, rowoff);
-		p1 = step_avx512(w1, p1, x, rowoff);
-		p2 = step_avx512(w2, p2, x, rowoff);
-		p3 = step_avx512(w3, p3, x, rowoff);
-	}
-	_mm512_storeu_si512((void *)pos, p0);
-	_mm512_storeu_si512((void *)(pos + MODEL_WALK_MAX), p1);
-	_mm512_storeu_si512((void *)(pos + 2 * MODEL_WALK_MAX), p2);
-	_mm512_storeu_si512((void *)(pos + 3 * MODEL_WALK_MAX), p3);
-}
-
 /*
  * One step of 16 rows over packed nodes: two 64-bit gathers fetch the
  * 16 nodes whole, two permutes split them into words and thresholds.
@@ -191,44 +126,6 @@ pwalk4x2_avx512(const struct model_pnode *const *tree, unsigned depth,
 	_mm512_storeu_si512((void *)(pos + 112), q3);
 }
 
-/* Eight walks: the four trees for rows 0-15 and for rows 16-31. */
-__attribute__((target("avx512f")))
-static void
-walk4x2_avx512(const struct model_node *const *tree, unsigned depth,
-    const float *x, size_t nf, uint32_t *pos)
-{
-	const int	*w0 = (const int *)(const void *)tree[0];
-	const int	*w1 = (const int *)(const void *)tree[1];
-	const int	*w2 = (const int *)(const void *)tree[2];
-	const int	*w3 = (const int *)(const void *)tree[3];
-	const __m512i	 rowoff = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1,
-			    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-			    _mm512_set1_epi32((int)nf));
-	const float	*y = x + 16 * nf;
-	__m512i		 p0, p1, p2, p3, q0, q1, q2, q3;
-	unsigned	 d;
-
-	p0 = p1 = p2 = p3 = _mm512_setzero_si512();
-	q0 = q1 = q2 = q3 = p0;
-	for (d = 0; d < depth; d++) {
-		p0 = step_avx512(w0, p0, x, rowoff);
-		p1 = step_avx512(w1, p1, x, rowoff);
-		p2 = step_avx512(w2, p2, x, rowoff);
-		p3 = step_avx512(w3, p3, x, rowoff);
-		q0 = step_avx512(w0, q0, y, rowoff);
-		q1 = step_avx512(w1, q1, y, rowoff);
-		q2 = step_avx512(w2, q2, y, rowoff);
-		q3 = step_avx512(w3, q3, y, rowoff);
-	}
-	_mm512_storeu_si512((void *)pos, p0);
-	_mm512_storeu_si512((void *)(pos + 16), q0);
-	_mm512_storeu_si512((void *)(pos + 32), p1);
-	_mm512_storeu_si512((void *)(pos + 48), q1);
-	_mm512_storeu_si512((void *)(pos + 64), p2);
-	_mm512_storeu_si512((void *)(pos + 80), q2);
-	_mm512_storeu_si512((void *)(pos + 96), p3);
-	_mm512_storeu_si512((void *)(pos + 112), q3);
-}
 #endif
 
 void
@@ -242,21 +139,8 @@ void
 model_walk4(const struct model_node *const *tree, const unsigned *depth,
     const float *x, size_t nf, size_t nb, uint32_t *pos)
 {
-	unsigned	max = 0;
-	size_t		i;
+	size_t	i;
 
-	for (i = 0; i < 4; i++)
-		max = depth[i] > max ? depth[i] : max;
-#ifdef MODEL_WALK_AVX512
-	if (nb == 32 && __builtin_cpu_supports("avx512f")) {
-		walk4x2_avx512(tree, max, x, nf, pos);
-		return;
-	}
-	if (nb == 16 && __builtin_cpu_supports("avx512f")) {
-		walk4_avx512(tree, max, x, nf, pos);
-		return;
-	}
-#endif
 	for (i = 0; i < 4; i++)
 		walk_scalar(tree[i], depth[i], x, nf, nb,
 		    pos + i * MODEL_WALK_MAX);

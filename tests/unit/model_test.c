@@ -70,22 +70,29 @@ write_model(const char *text, size_t len)
 	return path;
 }
 
+/* text with the first occurrence of from replaced by to, as the model */
+static const char *
+write_text_edited(const char *text, const char *from, const char *to)
+{
+	static char	buf[4096];
+	const char	*at = strstr(text, from);
+	size_t		 pre;
+
+	assert_non_null(at);
+	pre = (size_t)(at - text);
+	assert_true(pre + strlen(to) + strlen(at + strlen(from)) <
+	    sizeof(buf));
+	memcpy(buf, text, pre);
+	strcpy(buf + pre, to);
+	strcat(buf, at + strlen(from));
+	return write_model(buf, strlen(buf));
+}
+
 /* good with the first occurrence of from replaced by to */
 static const char *
 write_edited(const char *from, const char *to)
 {
-	char	buf[sizeof(good) + 256];
-	char	*at = strstr(good, from);
-	size_t	pre;
-
-	assert_non_null(at);
-	pre = (size_t)(at - good);
-	assert_true(pre + strlen(to) + strlen(at + strlen(from)) <
-	    sizeof(buf));
-	memcpy(buf, good, pre);
-	strcpy(buf + pre, to);
-	strcat(buf, at + strlen(from));
-	return write_model(buf, strlen(buf));
+	return write_text_edited(good, from, to);
 }
 
 /* Load must fail, with the file and the expected words in the message. */
@@ -392,16 +399,7 @@ test_lookup_predict(void **state)
 static const char *
 write_lookup_edited(const char *from, const char *to)
 {
-	char	buf[sizeof(lookup_model) + 256];
-	char	*at = strstr(lookup_model, from);
-	size_t	pre;
-
-	assert_non_null(at);
-	pre = (size_t)(at - lookup_model);
-	memcpy(buf, lookup_model, pre);
-	strcpy(buf + pre, to);
-	strcat(buf, at + strlen(from));
-	return write_model(buf, strlen(buf));
+	return write_text_edited(lookup_model, from, to);
 }
 
 static void

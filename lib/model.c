@@ -51,6 +51,8 @@
  * it (flowid-train --verify compares every row).
  */
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -71,6 +73,7 @@
 #define MODEL_MAX_FEATURES	65536
 #define MODEL_MAX_TREES		1000000
 #define MODEL_MAX_TREE_NODES	(1 << 24)
+#define MODEL_MIN_NODE_LINE	14	/* "n 0 0 1 2 0 0\n" */
 #define MODEL_MAX_DEPTH		256
 
 /*
@@ -131,6 +134,7 @@ struct model_reader {
 	uint32_t	*mr_order;	/* breadth-first order of its nodes */
 	size_t		 mr_treecap;
 	int		 mr_version;	/* of the format */
+	off_t		 mr_size;	/* of a regular file, else -1 */
 	uint16_t	*mr_pcls;	/* one lookup entry's classes */
 	uint32_t	*mr_pcnt;	/* and their counts */
 };
@@ -656,6 +660,21 @@ grow_scratch(struct model_reader *r, size_t n)
 	return 0;
 }
 
+/*
+ * Whether the rest of a regular file can hold n node lines: the arrays
+ * for a tree are sized from its declared node count, so a short file
+ * must not make the loader take memory for nodes it does not have.
+ */
+static bool
+room_for_lines(const struct model_reader *r, size_t n)
+{
+	off_t	at;
+
+	if (r->mr_size < 0 || (at = ftello(r->mr_fp)) < 0)
+		return true;
+	return n <= (size_t)(r->mr_size - at) / MODEL_MIN_NODE_LINE;
+}
+
 static int
 read_tree(struct model_reader *r, struct model *m, size_t t)
 {
@@ -672,6 +691,9 @@ read_tree(struct model_reader *r, struct model *m, size_t t)
 		return reader_fail(r, "tree %zu: bad class index", t);
 	if (scan_long(&p, 1, MODEL_MAX_TREE_NODES, &n) == -1 || *p != '\0')
 		return reader_fail(r, "tree %zu: bad node count", t);
+	if (!room_for_lines(r, (size_t)n))
+		return reader_fail(r, "tree %zu: %ld nodes, more than the "
+		    "rest of the file can hold", t, n);
 	if (grow_scratch(r, (size_t)n) == -1 ||
 	    grow_nodes(r, m, (size_t)n) == -1)
 		return -1;
@@ -761,6 +783,7 @@ model_load(const char *path, char *errbuf, size_t errlen)
 {
 	struct model_reader	 r;
 	struct model		*m;
+	struct stat		 st;
 	int			 rc = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -781,6 +804,8 @@ model_load(const char *path, char *errbuf, size_t errlen)
 			    strerror(errno));
 		goto out;
 	}
+	r.mr_size = fstat(fileno(r.mr_fp), &st) == 0 && S_ISREG(st.st_mode) ?
+	    st.st_size : -1;
 
 	if (read_header(&r, m) == 0 && read_base_score(&r, m) == 0 &&
 	    read_trees(&r, m) == 0)

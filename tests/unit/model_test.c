@@ -308,6 +308,9 @@ test_bad_tree(void **state)
 	    ":23: tree 2: bad class index");
 	assert_rejected(write_edited("tree 2 1", "tree 2 0"),
 	    ":23: tree 2: bad node count");
+	/* checked before the arrays are sized: no 400 MB for a short file */
+	assert_rejected(write_edited("tree 2 1", "tree 2 16000000"),
+	    ":23: tree 2: 16000000 nodes, more than the rest of the file");
 }
 
 /*

@@ -289,6 +289,17 @@ read_names(struct model_reader *r, const char *key, size_t n, char ***out)
 	return 0;
 }
 
+static bool
+memchr_u32(const uint32_t *a, uint32_t v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] == v)
+			return true;
+	return false;
+}
+
 /* Read lookup lk's M "key I" lines: input columns, not lookup features. */
 static int
 read_lookup_keys(struct model_reader *r, const struct model *m,
@@ -307,6 +318,9 @@ read_lookup_keys(struct model_reader *r, const struct model *m,
 			return reader_fail(r, "lookup %s: expected 'key I' "
 			    "with I < %zu", lk->lk_name, m->m_nfeatures);
 		lk->lk_feat[i] = (uint32_t)v;
+		if (i > 0 && memchr_u32(lk->lk_feat, lk->lk_feat[i], i))
+			return reader_fail(r, "lookup %s: key column %ld "
+			    "twice", lk->lk_name, v);
 	}
 	return 0;
 }

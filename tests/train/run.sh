@@ -186,6 +186,8 @@ check "lookup: empty column name refused" grep -q 'an empty column' "$T/e"
 "$TRAIN" -o "$T/x" --lookup Protocol,Protocol \
     "$HERE/unicauca-sample.csv" 2>"$T/e" >/dev/null
 check "lookup: a column twice refused" grep -q 'Protocol twice' "$T/e"
+check "lookup: --lookup-alpha alone refused" sh -c "! $TRAIN -o $T/x \
+    --lookup-alpha 2 $HERE/unicauca-sample.csv"
 check "lookup: alpha below 1e-6 refused" sh -c "! $TRAIN -o $T/x \
     --lookup Protocol --lookup-alpha 1e-45 $HERE/unicauca-sample.csv"
 

@@ -439,6 +439,9 @@ test_bad_lookup(void **state)
 	    ":15: lookup a: expected entry 'e ...' (2 of 2)");
 	assert_rejected(write_lookup_edited("n 5 1 1 2 0 0", "n 6 1 1 2 0 0"),
 	    ": node 0: bad feature index");
+	assert_rejected(write_lookup_edited("lookup a 1 2 1\nkey 0",
+	    "lookup a 2 2 1\nkey 0\nkey 0"),
+	    ":13: lookup a: key column 0 twice");
 	assert_rejected(write_lookup_edited("e 9 1 1 4", "e 9 0"),
 	    ":15: lookup a: bad class count (1 to 3)");
 	assert_rejected(write_lookup_edited("prior 0.5 0.25 0.25",

@@ -155,6 +155,7 @@ static void
 opts_parse(struct train_opts *o, int argc, char **argv)
 {
 	const char	*predict = NULL;
+	bool		 lookup_tuned = false;
 	int		 ch;
 	long		 ncpu;
 
@@ -224,10 +225,12 @@ opts_parse(struct train_opts *o, int argc, char **argv)
 		case OPT_LOOKUP_ALPHA:
 			o->to_lookup_alpha = real_arg("lookup-alpha", optarg,
 			    1e-6, 1e6, false);
+			lookup_tuned = true;
 			break;
 		case OPT_LOOKUP_FOLDS:
 			o->to_lookup_folds = (int)num_arg("lookup-folds",
 			    optarg, 2, 100);
+			lookup_tuned = true;
 			break;
 		case 'h':		usage(stdout, 0); break;
 		default:		usage(stderr, 1); break;
@@ -241,6 +244,8 @@ opts_parse(struct train_opts *o, int argc, char **argv)
 		exit(predict_main(predict, o->to_inputs, o->to_ninputs));
 	if (o->to_out == NULL)
 		usage(stderr, 1);
+	if (o->to_nlookups == 0 && lookup_tuned)
+		errx(1, "--lookup-alpha and --lookup-folds need --lookup");
 
 	/* a fixed default, not XGBoost's "all": the count shapes the trees */
 	if (o->to_threads == 0) {

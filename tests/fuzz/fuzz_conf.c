@@ -8,8 +8,6 @@
  * aborts.
  */
 
-#include <sys/mman.h>
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +16,8 @@
 #include <unistd.h>
 
 #include "conf_file.h"
+#include "fuzz_file.h"
 
-static int	fuzz_fd = -1;
-static char	fuzz_path[64];
 
 int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -53,26 +50,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if ((fuzz_fd = memfd_create("fuzz_conf", 0)) == -1)
-		abort();
-	snprintf(fuzz_path, sizeof(fuzz_path), "/proc/self/fd/%d", fuzz_fd);
+	fuzz_file_init("fuzz_conf");
 	return 0;
-}
-
-static void
-fuzz_write(const void *data, size_t len)
-{
-	const uint8_t	*p = data;
-	size_t		 off = 0;
-	ssize_t		 n;
-
-	if (ftruncate(fuzz_fd, 0) == -1)
-		abort();
-	while (off < len) {
-		if ((n = pwrite(fuzz_fd, p + off, len - off, (off_t)off)) <= 0)
-			abort();
-		off += (size_t)n;
-	}
 }
 
 /*
@@ -115,7 +94,7 @@ fuzz_roundtrip(const struct conf *c)
 	conf_file_print(fp, c);
 	fclose(fp);
 
-	fuzz_write(out1, n1);
+	fuzz_file_write(out1, n1);
 	conf_defaults(&c2);
 	if (conf_file_load(fuzz_path, true, &c2, err, sizeof(err)) == -1) {
 		fprintf(stderr, "printed configuration does not load: %s\n"
@@ -144,7 +123,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	if (fuzz_has_include(data, len))
 		return 0;
-	fuzz_write(data, len);
+	fuzz_file_write(data, len);
 	conf_defaults(&c);
 	err[0] = '\0';
 	if (conf_file_load(fuzz_path, true, &c, err, sizeof(err)) == -1)

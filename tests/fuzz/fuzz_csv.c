@@ -15,8 +15,6 @@
  * a ProtocolName column, and every record as wide as the header.
  */
 
-#include <sys/mman.h>
-
 #include <ctype.h>
 #include <err.h>
 #include <setjmp.h>
@@ -28,6 +26,7 @@
 #include <unistd.h>
 
 #include "train.h"
+#include "fuzz_file.h"
 
 /*
  * The loader preallocates 65,536 rows for every column on the first row
@@ -35,8 +34,6 @@
  */
 #define FUZZ_MAX_COLS	512
 
-static int		 fuzz_fd = -1;
-static char		 fuzz_path[64];
 static char		*fuzz_inputs[1] = { fuzz_path };
 static jmp_buf		 fuzz_jmp;
 static bool		 fuzz_armed;
@@ -79,26 +76,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if ((fuzz_fd = memfd_create("fuzz_csv", 0)) == -1)
-		abort();
-	snprintf(fuzz_path, sizeof(fuzz_path), "/proc/self/fd/%d", fuzz_fd);
+	fuzz_file_init("fuzz_csv");
 	return 0;
-}
-
-static void
-fuzz_write(const uint8_t *data, size_t len)
-{
-	size_t	off = 0;
-	ssize_t	n;
-
-	if (ftruncate(fuzz_fd, 0) == -1)
-		abort();
-	while (off < len) {
-		if ((n = pwrite(fuzz_fd, data + off, len - off,
-		    (off_t)off)) <= 0)
-			abort();
-		off += (size_t)n;
-	}
 }
 
 /*
@@ -225,7 +204,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	if (len < 1)
 		return 0;
-	fuzz_write(data + 1, len - 1);
+	fuzz_file_write(data + 1, len - 1);
 	if (fuzz_read(&sc) == -1)
 		return 0;
 	if (sc.fs_records == 0 || !sc.fs_label || sc.fs_ragged ||

@@ -8,8 +8,6 @@
  * must leave one line in the error buffer: anything else aborts.
  */
 
-#include <sys/mman.h>
-
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,11 +16,10 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "fuzz_file.h"
 
 #define FUZZ_ROWS	40	/* a vector block of 32 and a tail */
 
-static int	fuzz_fd = -1;
-static char	fuzz_path[64];
 
 int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -32,27 +29,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if ((fuzz_fd = memfd_create("fuzz_model", 0)) == -1)
-		abort();
-	snprintf(fuzz_path, sizeof(fuzz_path), "/proc/self/fd/%d", fuzz_fd);
+	fuzz_file_init("fuzz_model");
 	return 0;
-}
-
-/* Replace the in-memory file's contents with the input. */
-static void
-fuzz_write(const uint8_t *data, size_t len)
-{
-	size_t	off = 0;
-	ssize_t	n;
-
-	if (ftruncate(fuzz_fd, 0) == -1)
-		abort();
-	while (off < len) {
-		if ((n = pwrite(fuzz_fd, data + off, len - off,
-		    (off_t)off)) <= 0)
-			abort();
-		off += (size_t)n;
-	}
 }
 
 /*
@@ -114,7 +92,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	struct model	*m;
 	char		 err[512];
 
-	fuzz_write(data, len);
+	fuzz_file_write(data, len);
 	err[0] = '\0';
 	if ((m = model_load(fuzz_path, err, sizeof(err))) == NULL) {
 		/* the daemon prints this as one line naming the file */

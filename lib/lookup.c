@@ -103,6 +103,20 @@ lookup_row(const struct lookup *lk, const float *x, float *out)
 	out[lk->lk_nclasses] = (float)total;
 }
 
+void
+lookup_expand(const struct lookup *lk, size_t n, const float *x,
+    size_t nin, float *out)
+{
+	size_t	l;
+
+	memcpy(out, x, nin * sizeof(*x));
+	out += nin;
+	for (l = 0; l < n; l++) {
+		lookup_row(&lk[l], x, out);
+		out += lookup_width(&lk[l]);
+	}
+}
+
 /* Room for one more entry and n more pairs; arrays double. */
 static int
 lookup_grow(struct lookup *lk, size_t n)

@@ -70,6 +70,13 @@ int	lookup_add(struct lookup *, const uint32_t *key, const uint16_t *cls,
  * its key is unknown or missing). */
 void	lookup_row(const struct lookup *, const float *x, float *out);
 
+/*
+ * Write row x (nin input columns) as trees read it: the nin columns, then
+ * the features of each of the n lookups at lk, in order.
+ */
+void	lookup_expand(const struct lookup *lk, size_t n, const float *x,
+	    size_t nin, float *out);
+
 /* Compare two keys of n values; memcmp order is not numeric order. */
 int	lookup_key_cmp(const uint32_t *a, const uint32_t *b, size_t n);
 

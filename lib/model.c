@@ -959,24 +959,21 @@ static void
 tree_block4(const struct model *m, size_t t, const float *x, size_t nb,
     float *margin)
 {
-	const struct model_node	*tree[4];
-	const size_t		 k = m->m_nclasses;
-	uint32_t		 pos[4 * MODEL_BLOCK];
-	unsigned		 depth[4];
-	size_t			 i, b;
+	const struct model_node		*tree[4];
+	const struct model_pnode	*ptree[4];
+	const size_t			 k = m->m_nclasses;
+	uint32_t			 pos[4 * MODEL_BLOCK];
+	unsigned			 depth[4];
+	size_t				 i, b;
 
 	for (i = 0; i < 4; i++) {
 		tree[i] = m->m_nodes + m->m_tree_first[t + i];
+		if (m->m_pnodes != NULL)
+			ptree[i] = m->m_pnodes + m->m_tree_first[t + i];
 		depth[i] = m->m_tree_depth[t + i];
 	}
-	if (m->m_pnodes != NULL) {
-		const struct model_pnode	*ptree[4];
-
-		for (i = 0; i < 4; i++)
-			ptree[i] = m->m_pnodes + m->m_tree_first[t + i];
-		model_walk4p(tree, ptree, depth, x, m->m_nall, nb, pos);
-	} else
-		model_walk4(tree, depth, x, m->m_nall, nb, pos);
+	model_walk4(tree, m->m_pnodes != NULL ? ptree : NULL, depth, x,
+	    m->m_nall, nb, pos);
 	for (i = 0; i < 4; i++) {
 		const float	*leaf = m->m_leaf + m->m_tree_first[t + i];
 		size_t		 c = m->m_tree_class[t + i];
@@ -987,34 +984,18 @@ tree_block4(const struct model *m, size_t t, const float *x, size_t nb,
 }
 
 /*
- * Rows go through the trees in blocks: each tree is walked for every row
- * of the block before the next tree, so the tree stays in cache.  Each
- * row still adds its trees in file order, as XGBoost does.  The margins
- * live on the stack (16 KB): fewer rows per block when there are many
- * classes.  So do the rows of a model with lookups (32 KB).
- */
-/*
  * Rows of a model with lookups: each row's input columns, then every
  * lookup's features for it.
  */
 static const float *
 lookup_rows(const struct model *m, const float *x, size_t nb, float *out)
 {
-	const size_t	nin = m->m_nfeatures;
-	float		*row;
-	size_t		 b, l;
+	size_t	b;
 
-	for (b = 0; b < nb; b++, x += nin) {
-		row = out + b * m->m_nall;
-		memcpy(row, x, nin * sizeof(*x));
-		row += nin;
-		for (l = 0; l < m->m_nlookups; l++) {
-			const struct lookup *lk = &m->m_lookups[l];
-
-			lookup_row(lk, x, row);
-			row += lookup_width(lk);
-		}
-	}
+	for (b = 0; b < nb; b++)
+		lookup_expand(m->m_lookups, m->m_nlookups,
+		    x + b * m->m_nfeatures, m->m_nfeatures,
+		    out + b * m->m_nall);
 	return out;
 }
 
@@ -1046,6 +1027,13 @@ predict_block(const struct model *m)
 	return block;
 }
 
+/*
+ * Rows go through the trees in blocks: each tree is walked for every row
+ * of the block before the next tree, so the tree stays in cache.  Each
+ * row still adds its trees in file order, as XGBoost does.  The margins
+ * live on the stack (16 KB): fewer rows per block when there are many
+ * classes.  So do the rows of a model with lookups (64 KB).
+ */
 int
 model_predict(const struct model *m, const float *x, size_t nrows,
     uint16_t *cls, float *prob)

@@ -136,26 +136,15 @@ model_walk(const struct model_node *tree, unsigned depth, const float *x,
 }
 
 void
-model_walk4(const struct model_node *const *tree, const unsigned *depth,
-    const float *x, size_t nf, size_t nb, uint32_t *pos)
-{
-	size_t	i;
-
-	for (i = 0; i < 4; i++)
-		walk_scalar(tree[i], depth[i], x, nf, nb,
-		    pos + i * MODEL_WALK_MAX);
-}
-
-void
-model_walk4p(const struct model_node *const *tree,
+model_walk4(const struct model_node *const *tree,
     const struct model_pnode *const *ptree, const unsigned *depth,
     const float *x, size_t nf, size_t nb, uint32_t *pos)
 {
+	size_t	i;
 #ifdef MODEL_WALK_AVX512
 	unsigned	max = 0;
-	size_t		i;
 
-	if (nb == 32 && __builtin_cpu_supports("avx512f")) {
+	if (ptree != NULL && nb == 32 && __builtin_cpu_supports("avx512f")) {
 		for (i = 0; i < 4; i++)
 			max = depth[i] > max ? depth[i] : max;
 		pwalk4x2_avx512(ptree, max, x, nf, pos);
@@ -164,5 +153,7 @@ model_walk4p(const struct model_node *const *tree,
 #else
 	(void)ptree;
 #endif
-	model_walk4(tree, depth, x, nf, nb, pos);
+	for (i = 0; i < 4; i++)
+		walk_scalar(tree[i], depth[i], x, nf, nb,
+		    pos + i * MODEL_WALK_MAX);
 }

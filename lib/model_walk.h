@@ -52,20 +52,13 @@ void	model_walk(const struct model_node *tree, unsigned depth,
 
 /*
  * The same for four trees of depth[0 .. 3] steps; tree i's leaves go to
- * pos[i x MODEL_WALK_MAX + b].
+ * pos[i x MODEL_WALK_MAX + b].  With the packed copies of the same trees
+ * at hand (ptree[i] mirrors tree[i] node for node; NULL: none), a full
+ * block of 32 rows takes the vector walk where the CPU has AVX-512, for
+ * the deepest tree's steps (a walk that reached a leaf stays on it); the
+ * results are the same bits.
  */
 void	model_walk4(const struct model_node *const *tree,
-	    const unsigned *depth, const float *x, size_t nf, size_t nb,
-	    uint32_t *pos);
-
-/*
- * model_walk4 with the packed copies of the same four trees (ptree[i]
- * mirrors tree[i] node for node) at hand: a full block of 32 rows takes
- * the vector walk where the CPU has AVX-512, for the deepest tree's
- * steps (a walk that reached a leaf stays on it); the results are the
- * same bits.
- */
-void	model_walk4p(const struct model_node *const *tree,
 	    const struct model_pnode *const *ptree, const unsigned *depth,
 	    const float *x, size_t nf, size_t nb, uint32_t *pos);
 

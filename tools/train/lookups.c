@@ -271,21 +271,13 @@ lookups_build(struct lookups *lu, const struct dataset *ds,
 float *
 lookups_matrix_full(const struct lookups *lu, const struct dataset *ds)
 {
-	float	*x, *row;
-	size_t	 i, l;
+	float	*x;
+	size_t	 i;
 
 	x = xcalloc(ds->ds_nrows * lu->lu_ncols + 1, sizeof(*x));
-	for (i = 0; i < ds->ds_nrows; i++) {
-		row = x + i * lu->lu_ncols;
-		memcpy(row, ds->ds_x + i * ds->ds_ncols,
-		    ds->ds_ncols * sizeof(*x));
-		row += ds->ds_ncols;
-		for (l = 0; l < lu->lu_n; l++) {
-			lookup_row(&lu->lu_tab[l], ds->ds_x +
-			    i * ds->ds_ncols, row);
-			row += lookup_width(&lu->lu_tab[l]);
-		}
-	}
+	for (i = 0; i < ds->ds_nrows; i++)
+		lookup_expand(lu->lu_tab, lu->lu_n, ds->ds_x +
+		    i * ds->ds_ncols, ds->ds_ncols, x + i * lu->lu_ncols);
 	return x;
 }
 

@@ -22,7 +22,8 @@ FUZZ_LIBS_conf	 = $(shell pkg-config --libs libconfig 2>/dev/null)
 FUZZ_SRCS_csv	 = tools/train/csv.c tools/train/dataset.c tools/train/util.c
 FUZZ_CFLAGS_csv	 = -iquote tools/train
 
-$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard daemon/conf*.c) \
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_file.h $(LIB_SRCS) \
+    $(wildcard daemon/conf*.c) \
     $(wildcard tools/train/*.[ch])
 	@mkdir -p $(FZ)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_CFLAGS_$*) -o $@ $< $(FUZZ_SRCS_$*) \

@@ -44,14 +44,20 @@ int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* The trainer's fatal errors, caught during a call; outside one, abort. */
+static void __attribute__((noreturn))
+fuzz_fatal(void)
+{
+	if (fuzz_armed)
+		longjmp(fuzz_jmp, 1);
+	abort();
+}
+
 void
 err(int status, const char *fmt, ...)
 {
 	(void)status;
 	(void)fmt;
-	if (fuzz_armed)
-		longjmp(fuzz_jmp, 1);
-	abort();
+	fuzz_fatal();
 }
 
 void
@@ -59,9 +65,7 @@ errx(int status, const char *fmt, ...)
 {
 	(void)status;
 	(void)fmt;
-	if (fuzz_armed)
-		longjmp(fuzz_jmp, 1);
-	abort();
+	fuzz_fatal();
 }
 
 /* Warnings (a column dropped as text) would only flood the log. */

@@ -83,10 +83,11 @@ lookup_search(const struct lookup *lk, const float *x)
 	return lk->lk_nentries;
 }
 
-void
-lookup_row(const struct lookup *lk, const float *x, float *out)
+/* Entry e's features (e = nentries: the unseen key's). */
+static void
+lookup_compute(const struct lookup *lk, size_t e, float *out)
 {
-	size_t	e = lookup_search(lk, x), i, c, first = 0, end = 0;
+	size_t	i, c, first = 0, end = 0;
 	double	total = 0;
 
 	if (e < lk->lk_nentries) {
@@ -101,6 +102,34 @@ lookup_row(const struct lookup *lk, const float *x, float *out)
 		out[lk->lk_class[i]] = lookup_share(lk->lk_count[i], total,
 		    lk->lk_prior[lk->lk_class[i]], lk->lk_alpha);
 	out[lk->lk_nclasses] = (float)total;
+}
+
+void
+lookup_row(const struct lookup *lk, const float *x, float *out)
+{
+	size_t	e = lookup_search(lk, x), w = lookup_width(lk);
+
+	if (lk->lk_rows != NULL)
+		memcpy(out, lk->lk_rows + e * w, w * sizeof(*out));
+	else
+		lookup_compute(lk, e, out);
+}
+
+int
+lookup_cache(struct lookup *lk)
+{
+	size_t	w = lookup_width(lk), e;
+
+	free(lk->lk_rows);
+	lk->lk_rows = NULL;
+	if (lk->lk_nentries + 1 > LOOKUP_CACHE_MAX / w)
+		return 0;
+	if ((lk->lk_rows = calloc((lk->lk_nentries + 1) * w,
+	    sizeof(*lk->lk_rows))) == NULL)
+		return -1;
+	for (e = 0; e <= lk->lk_nentries; e++)
+		lookup_compute(lk, e, lk->lk_rows + e * w);
+	return 0;
 }
 
 void
@@ -159,6 +188,8 @@ lookup_add(struct lookup *lk, const uint32_t *key, const uint16_t *cls,
 {
 	size_t	e = lk->lk_nentries, i;
 
+	free(lk->lk_rows);	/* a new entry makes the cache stale */
+	lk->lk_rows = NULL;
 	if (lookup_grow(lk, n) == -1)
 		return -1;
 	memcpy(lk->lk_keys + e * lk->lk_nkeys, key,
@@ -185,4 +216,5 @@ lookup_free(struct lookup *lk)
 	free(lk->lk_first);
 	free(lk->lk_class);
 	free(lk->lk_count);
+	free(lk->lk_rows);
 }

@@ -18,6 +18,7 @@
 
 #define LOOKUP_MAX_KEYS		4		/* feature values per key */
 #define LOOKUP_KEY_LIMIT	16777216.0f	/* key values below 2^24 */
+#define LOOKUP_CACHE_MAX	(1 << 22)	/* floats lookup_cache keeps */
 
 struct lookup {
 	char		*lk_name;
@@ -28,12 +29,14 @@ struct lookup {
 	float		*lk_prior;	/* overall share of each class */
 	size_t		 lk_nentries;
 	uint32_t	*lk_keys;	/* nentries x nkeys, ascending */
-	size_t		*lk_first;	/* entry e: pairs [first[e], first[e+1]) */
+	size_t		*lk_first;	/* e: pairs [first[e], first[e+1]) */
 	uint16_t	*lk_class;	/* each pair's class, ascending in e */
 	uint32_t	*lk_count;	/* each pair's training flows, >= 1 */
 	size_t		 lk_npairs;
 	size_t		 lk_cap;	/* entries the arrays hold */
 	size_t		 lk_paircap;
+	float		*lk_rows;	/* lookup_cache: each entry's features,
+					   the unseen key's last; or NULL */
 };
 
 /* Features one lookup adds: a share per class, then the flow count. */
@@ -65,6 +68,14 @@ void	lookup_fill(float *out, const uint32_t *counts, size_t k,
  */
 int	lookup_add(struct lookup *, const uint32_t *key, const uint16_t *cls,
 	    const uint32_t *cnt, size_t n);
+
+/*
+ * Compute every entry's features once, after the last lookup_add, so that
+ * lookup_row only copies them: at most LOOKUP_CACHE_MAX floats (16 MB),
+ * else nothing is kept.  Returns 0, or -1 when out of memory, and then
+ * lookup_row computes them each time as before.
+ */
+int	lookup_cache(struct lookup *);
 
 /* Write row x's lookup_width() features to out (the unseen key's when
  * its key is unknown or missing). */

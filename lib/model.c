@@ -103,6 +103,8 @@ struct model {
 	float		  m_base;	/* base_score */
 	struct model_node *m_nodes;	/* every tree, one after another */
 	struct model_pnode *m_pnodes;	/* the same packed, or NULL */
+	struct model_ctree *m_ctrees;	/* every tree complete, or NULL */
+	unsigned	  m_cdepth;	/* their depth */
 	float		 *m_leaf;	/* leaf value of each node, or 0 */
 	size_t		  m_nnodes;
 	size_t		  m_nodecap;
@@ -477,6 +479,8 @@ read_lookups(struct model_reader *r, struct model *m)
 	for (l = 0; l < m->m_nlookups; l++) {
 		if (read_lookup(r, m, &m->m_lookups[l]) == -1)
 			return -1;
+		if (lookup_cache(&m->m_lookups[l]) == -1)
+			return reader_fail(r, "out of memory");
 		m->m_nall += lookup_width(&m->m_lookups[l]);
 	}
 	return 0;
@@ -792,6 +796,34 @@ pack_nodes(struct model *m)
 	}
 }
 
+/*
+ * The complete copy of every tree (model_walk.h), when no tree is deeper
+ * than MODEL_CTREE_DEPTH and a block of rows, stored by feature, fits the
+ * scratch buffer of model_predict.  All are padded to the deepest one's
+ * depth, so blocks of rows walk any tree the same number of steps.
+ */
+static void
+complete_trees(struct model *m)
+{
+	unsigned	depth = 0;
+	size_t		t;
+
+	if (m->m_nall > MODEL_SCRATCH / MODEL_CTREE_ROWS)
+		return;
+	for (t = 0; t < m->m_ntrees; t++)
+		if (m->m_tree_depth[t] > depth)
+			depth = m->m_tree_depth[t];
+	if (depth > MODEL_CTREE_DEPTH)
+		return;
+	if ((m->m_ctrees = calloc(m->m_ntrees, sizeof(*m->m_ctrees))) == NULL)
+		return;
+	m->m_cdepth = depth;
+	for (t = 0; t < m->m_ntrees; t++)
+		model_ctree_fill(&m->m_ctrees[t],
+		    m->m_nodes + m->m_tree_first[t],
+		    m->m_leaf + m->m_tree_first[t], depth);
+}
+
 struct model *
 model_load(const char *path, char *errbuf, size_t errlen)
 {
@@ -824,8 +856,10 @@ model_load(const char *path, char *errbuf, size_t errlen)
 	if (read_header(&r, m) == 0 && read_base_score(&r, m) == 0 &&
 	    read_trees(&r, m) == 0)
 		rc = 0;
-	if (rc == 0)
+	if (rc == 0) {
 		pack_nodes(m);
+		complete_trees(m);
+	}
 
 	fclose(r.mr_fp);
  out:
@@ -868,6 +902,7 @@ model_free(struct model *m)
 	free(m->m_lookups);
 	free(m->m_nodes);
 	free(m->m_pnodes);
+	free(m->m_ctrees);
 	free(m->m_leaf);
 	free(m->m_tree_first);
 	free(m->m_tree_class);
@@ -918,8 +953,9 @@ softmax_top(const float *margin, size_t k, uint16_t *cls)
 	float	top = margin[0], e, ebest = -1;
 	size_t	i, best = 0;
 
+	/* fmaxf, without its call: margins are never NaN (leaves bounded) */
 	for (i = 1; i < k; i++)
-		top = fmaxf(margin[i], top);
+		top = margin[i] > top ? margin[i] : top;
 
 	for (i = 0; i < k; i++) {
 		e = expf(margin[i] - top);
@@ -1015,6 +1051,45 @@ model_expand(const struct model *m, const float *x, size_t nrows,
 		(void)lookup_rows(m, x, nrows, out);
 }
 
+/*
+ * A whole block of rows through the complete trees: the rows (their
+ * lookup features added) stored by feature in xt, margins by class,
+ * then each row's margins together again for the softmax.
+ */
+static void
+predict_complete(const struct model *m, const float *x, float *xt,
+    float *margin, uint16_t *cls, float *prob)
+{
+	const size_t	 k = m->m_nclasses, nf = m->m_nfeatures, nb =
+			    MODEL_CTREE_ROWS;
+	float		 row[MODEL_SCRATCH / MODEL_CTREE_ROWS];
+	float		 top[MODEL_MAX_CLASSES];
+	const float	*src;
+	size_t		 b, f, c;
+
+	for (b = 0; b < nb; b++) {
+		src = x + b * nf;
+		if (m->m_nlookups > 0) {
+			lookup_expand(m->m_lookups, m->m_nlookups, src, nf,
+			    row);
+			src = row;
+		}
+		for (f = 0; f < m->m_nall; f++)
+			xt[f * nb + b] = src[f];
+	}
+	for (b = 0; b < nb * k; b++)
+		margin[b] = m->m_base;
+
+	model_walk_ctrees(m->m_ctrees, m->m_tree_class, m->m_ntrees,
+	    m->m_cdepth, xt, margin);
+
+	for (b = 0; b < nb; b++) {
+		for (c = 0; c < k; c++)
+			top[c] = margin[c * nb + b];
+		prob[b] = softmax_top(top, k, &cls[b]);
+	}
+}
+
 static size_t
 predict_block(const struct model *m)
 {
@@ -1032,7 +1107,9 @@ predict_block(const struct model *m)
  * of the block before the next tree, so the tree stays in cache.  Each
  * row still adds its trees in file order, as XGBoost does.  The margins
  * live on the stack (16 KB): fewer rows per block when there are many
- * classes.  So do the rows of a model with lookups (64 KB).
+ * classes.  So do the rows of a model with lookups (64 KB).  A whole
+ * block of a model with complete trees takes predict_complete, the rows
+ * stored by feature in that same 64 KB.
  */
 int
 model_predict(const struct model *m, const float *x, size_t nrows,
@@ -1050,6 +1127,11 @@ model_predict(const struct model *m, const float *x, size_t nrows,
 
 	for (r = 0; r < nrows; r += nb) {
 		nb = nrows - r < block ? nrows - r : block;
+		if (m->m_ctrees != NULL && nb == MODEL_CTREE_ROWS) {
+			predict_complete(m, x + r * m->m_nfeatures, scratch,
+			    margin, cls + r, prob + r);
+			continue;
+		}
 		rows = x + r * m->m_nfeatures;
 		if (m->m_nlookups > 0)
 			rows = lookup_rows(m, rows, nb, scratch);

@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Rows walking one tree (model_walk.h).  The portable walk interleaves
- * the rows so their loads overlap.  On x86-64 with AVX-512, a block of
- * 32 rows takes each step of four trees as eight vectors over the packed
- * nodes: two 64-bit gathers fetch 16 nodes whole, one gathers the rows'
- * values, one compare decides, instead of 128 scalar chains.  Eight
- * independent walks keep the gathers' latency hidden.  Both take the same
- * branch for every row, bit for bit: the compare is the same IEEE
- * "less than", false for NaN.
+ * Rows walking trees (model_walk.h).  The portable walk interleaves the
+ * rows so their loads overlap.  On x86-64 with AVX-512 there are two
+ * vector walks, both giving the same branch for every row, bit for bit
+ * (the compare is the same IEEE "less than", false for NaN):
+ *
+ * - Complete trees (depth 5 or less, as the shipped model): a tree's 31
+ *   splits sit in registers, so a step is two permutes and one gather of
+ *   the rows' values; the first three levels are seven plain loads
+ *   instead, and the leaves go straight into the margins.
+ * - Packed nodes (deeper trees): a block of 32 rows takes each step of
+ *   four trees as eight vectors, two 64-bit gathers fetching 16 nodes
+ *   whole, one gathering the rows' values.
+ *
+ * Independent walks side by side keep the gathers' latency hidden.
  */
 
 #include <math.h>
@@ -126,7 +132,272 @@ pwalk4x2_avx512(const struct model_pnode *const *tree, unsigned depth,
 	_mm512_storeu_si512((void *)(pos + 112), q3);
 }
 
+/*
+ * One step of 16 rows down complete trees: the split's feature and
+ * threshold come from the two registers holding the tree's 32 slots,
+ * only the rows' values from memory.
+ */
+__attribute__((target("avx512f"), always_inline))
+static inline __m512i
+cstep_avx512(__m512i f0, __m512i f1, __m512 t0, __m512 t1, __m512i s,
+    const float *x, __m512i lane)
+{
+	const __m512i	one = _mm512_set1_epi32(1);
+	__m512i		word, off;
+	__m512		thr, v;
+	__mmask16	goleft, nan, dleft;
+
+	word = _mm512_permutex2var_epi32(f0, s, f1);
+	thr = _mm512_permutex2var_ps(t0, s, t1);
+	off = _mm512_add_epi32(_mm512_and_si512(word,
+	    _mm512_set1_epi32(MODEL_FEAT_MASK)), lane);
+	v = _mm512_i32gather_ps(off, x, 4);
+
+	goleft = _mm512_cmp_ps_mask(v, thr, _CMP_LT_OQ);
+	nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+	dleft = _mm512_cmplt_epi32_mask(word, _mm512_setzero_si512());
+	goleft |= nan & dleft;
+
+	s = _mm512_add_epi32(_mm512_add_epi32(s, s), one);
+	return _mm512_mask_add_epi32(s, (__mmask16)~goleft, s, one);
+}
+
+/*
+ * The root's step: every row is at slot 0, so the 16 values are one
+ * load, not a gather.
+ */
+__attribute__((target("avx512f"), always_inline))
+static inline __m512i
+croot_avx512(const struct model_ctree *ct, const float *x)
+{
+	const __m512i	one = _mm512_set1_epi32(1);
+	const uint32_t	word = ct->ct_feat[0];
+	__m512		v;
+	__mmask16	goleft;
+
+	v = _mm512_loadu_ps(x + (word & MODEL_FEAT_MASK));
+	goleft = _mm512_cmp_ps_mask(v, _mm512_set1_ps(ct->ct_thr[0]),
+	    _CMP_LT_OQ);
+	if (word & MODEL_DEFAULT_LEFT)
+		goleft |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+	return _mm512_mask_add_epi32(one, (__mmask16)~goleft, one, one);
+}
+
+/* Which of 16 rows the split at slot sends left: one load, no gather. */
+__attribute__((target("avx512f"), always_inline))
+static inline __mmask16
+cnode_avx512(const struct model_ctree *ct, unsigned slot, const float *x)
+{
+	const uint32_t	word = ct->ct_feat[slot];
+	const __mmask16	dleft = (__mmask16)-(word >> 31);
+	__m512		v;
+
+	v = _mm512_loadu_ps(x + (word & MODEL_FEAT_MASK));
+	return _mm512_cmp_ps_mask(v, _mm512_set1_ps(ct->ct_thr[slot]),
+	    _CMP_LT_OQ) | (_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) & dleft);
+}
+
+/*
+ * The first three levels: their seven splits are tested for every row
+ * with plain loads, and the path is picked from the masks.  Seven loads
+ * of 16 values instead of two gathers of 16.
+ */
+__attribute__((target("avx512f"), always_inline))
+static inline __m512i
+ctop3_avx512(const struct model_ctree *ct, const float *x)
+{
+	__mmask16	l0, l1, l2, r0, r1, r2;
+	__m512i		s;
+
+	l0 = cnode_avx512(ct, 0, x);
+	r0 = (__mmask16)~l0;
+	l1 = (l0 & cnode_avx512(ct, 1, x)) | (r0 & cnode_avx512(ct, 2, x));
+	r1 = (__mmask16)~l1;
+	l2 = (l0 & l1 & cnode_avx512(ct, 3, x)) |
+	    (l0 & r1 & cnode_avx512(ct, 4, x)) |
+	    (r0 & l1 & cnode_avx512(ct, 5, x)) |
+	    (r0 & r1 & cnode_avx512(ct, 6, x));
+	r2 = (__mmask16)~l2;
+
+	/* slot 7 + 4 r0 + 2 r1 + r2 on the fourth level */
+	s = _mm512_set1_epi32(7);
+	s = _mm512_mask_add_epi32(s, r0, s, _mm512_set1_epi32(4));
+	s = _mm512_mask_add_epi32(s, r1, s, _mm512_set1_epi32(2));
+	return _mm512_mask_add_epi32(s, r2, s, _mm512_set1_epi32(1));
+}
+
+/*
+ * Trees a and b, rows 0-15 and 16-31: four independent walks, so the
+ * gathers of one wait while the others go on.  s[0], s[1] are a's last
+ * slots, s[2], s[3] b's.
+ */
+__attribute__((target("avx512f"), always_inline))
+static inline void
+cpair_avx512(const struct model_ctree *a, const struct model_ctree *b,
+    unsigned depth, const float *x, __m512i *s)
+{
+	const __m512i	lane0 = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8,
+			    9, 10, 11, 12, 13, 14, 15);
+	const __m512i	lane1 = _mm512_add_epi32(lane0, _mm512_set1_epi32(16));
+	__m512i		af0, af1, bf0, bf1;
+	__m512		at0, at1, bt0, bt1;
+	unsigned	d = 0;
+
+	s[0] = s[1] = s[2] = s[3] = _mm512_setzero_si512();
+	if (depth >= 3) {
+		s[0] = ctop3_avx512(a, x);
+		s[1] = ctop3_avx512(a, x + 16);
+		s[2] = ctop3_avx512(b, x);
+		s[3] = ctop3_avx512(b, x + 16);
+		d = 3;
+	} else if (depth > 0) {
+		s[0] = croot_avx512(a, x);
+		s[1] = croot_avx512(a, x + 16);
+		s[2] = croot_avx512(b, x);
+		s[3] = croot_avx512(b, x + 16);
+		d = 1;
+	}
+	if (d == depth)
+		return;
+
+	af0 = _mm512_loadu_si512((const void *)a->ct_feat);
+	af1 = _mm512_loadu_si512((const void *)(a->ct_feat + 16));
+	at0 = _mm512_loadu_ps(a->ct_thr);
+	at1 = _mm512_loadu_ps(a->ct_thr + 16);
+	bf0 = _mm512_loadu_si512((const void *)b->ct_feat);
+	bf1 = _mm512_loadu_si512((const void *)(b->ct_feat + 16));
+	bt0 = _mm512_loadu_ps(b->ct_thr);
+	bt1 = _mm512_loadu_ps(b->ct_thr + 16);
+	for (; d < depth; d++) {
+		s[0] = cstep_avx512(af0, af1, at0, at1, s[0], x, lane0);
+		s[1] = cstep_avx512(af0, af1, at0, at1, s[1], x, lane1);
+		s[2] = cstep_avx512(bf0, bf1, bt0, bt1, s[2], x, lane0);
+		s[3] = cstep_avx512(bf0, bf1, bt0, bt1, s[3], x, lane1);
+	}
+}
+
+/* Add the leaves at slots p (rows 0-15) and q (rows 16-31) of tree ct. */
+__attribute__((target("avx512f"), always_inline))
+static inline void
+cleaf_avx512(const struct model_ctree *ct, __m512i p, __m512i q,
+    __m512i base, float *mg)
+{
+	const __m512	l0 = _mm512_loadu_ps(ct->ct_leaf);
+	const __m512	l1 = _mm512_loadu_ps(ct->ct_leaf + 16);
+	__m512		m;
+
+	m = _mm512_permutex2var_ps(l0, _mm512_sub_epi32(p, base), l1);
+	_mm512_storeu_ps(mg, _mm512_add_ps(_mm512_loadu_ps(mg), m));
+	m = _mm512_permutex2var_ps(l0, _mm512_sub_epi32(q, base), l1);
+	_mm512_storeu_ps(mg + 16, _mm512_add_ps(_mm512_loadu_ps(mg + 16), m));
+}
+
+/* Trees two at a time; the leaves go to the margins in tree order. */
+__attribute__((target("avx512f")))
+static void
+cwalk_avx512(const struct model_ctree *ct, const uint16_t *cls, size_t nt,
+    unsigned depth, const float *x, float *margin)
+{
+	const __m512i	base = _mm512_set1_epi32((1 << depth) - 1);
+	__m512i		s[4];
+	size_t		t;
+
+	for (t = 0; t + 2 <= nt; t += 2) {
+		cpair_avx512(&ct[t], &ct[t + 1], depth, x, s);
+		cleaf_avx512(&ct[t], s[0], s[1], base,
+		    margin + (size_t)cls[t] * MODEL_CTREE_ROWS);
+		cleaf_avx512(&ct[t + 1], s[2], s[3], base,
+		    margin + (size_t)cls[t + 1] * MODEL_CTREE_ROWS);
+	}
+	if (t < nt) {
+		cpair_avx512(&ct[t], &ct[t], depth, x, s);
+		cleaf_avx512(&ct[t], s[0], s[1], base,
+		    margin + (size_t)cls[t] * MODEL_CTREE_ROWS);
+	}
+}
+
 #endif
+
+void
+model_walk_ctrees_scalar(const struct model_ctree *ct, const uint16_t *cls,
+    size_t nt, unsigned depth, const float *x, float *margin)
+{
+	const uint32_t	base = (1u << depth) - 1;
+	uint32_t	s, word, left;
+	float		v;
+	size_t		t, b;
+	unsigned	d;
+
+	for (t = 0; t < nt; t++, ct++)
+		for (b = 0; b < MODEL_CTREE_ROWS; b++) {
+			for (s = 0, d = 0; d < depth; d++) {
+				word = ct->ct_feat[s];
+				v = x[(word & MODEL_FEAT_MASK) + b];
+				left = (uint32_t)(v < ct->ct_thr[s]) |
+				    ((uint32_t)!!isnan(v) & (word >> 31));
+				s = 2 * s + 2 - left;
+			}
+			margin[cls[t] * MODEL_CTREE_ROWS + b] +=
+			    ct->ct_leaf[s - base];
+		}
+}
+
+void
+model_walk_ctrees(const struct model_ctree *ct, const uint16_t *cls,
+    size_t nt, unsigned depth, const float *x, float *margin)
+{
+#ifdef MODEL_WALK_AVX512
+	if (__builtin_cpu_supports("avx512f")) {
+		cwalk_avx512(ct, cls, nt, depth, x, margin);
+		return;
+	}
+#endif
+	model_walk_ctrees_scalar(ct, cls, nt, depth, x, margin);
+}
+
+/* Node n of tree, at position pos of level level. */
+static void
+ctree_fill_at(struct model_ctree *ct, const struct model_node *tree,
+    const float *leaf, uint32_t n, unsigned level, uint32_t pos,
+    unsigned depth)
+{
+	const struct model_node	*nd = tree + n;
+	const uint32_t		 slot = (1u << level) - 1 + pos;
+
+	if (level == depth) {
+		ct->ct_leaf[pos] = leaf[n];
+		return;
+	}
+	if (nd->mn_left == n - 1) {
+		/* a leaf above the last level: always right */
+		ct->ct_feat[slot] = 0;
+		ct->ct_thr[slot] = NAN;
+		ctree_fill_at(ct, tree, leaf, n, level + 1, 2 * pos + 1,
+		    depth);
+		return;
+	}
+	ct->ct_feat[slot] = (nd->mn_feat & MODEL_FEAT_MASK) *
+	    MODEL_CTREE_ROWS | (nd->mn_feat & MODEL_DEFAULT_LEFT);
+	ct->ct_thr[slot] = nd->mn_value;
+	ctree_fill_at(ct, tree, leaf, nd->mn_left, level + 1, 2 * pos, depth);
+	ctree_fill_at(ct, tree, leaf, nd->mn_left + 1, level + 1, 2 * pos + 1,
+	    depth);
+}
+
+void
+model_ctree_fill(struct model_ctree *ct, const struct model_node *tree,
+    const float *leaf, unsigned depth)
+{
+	size_t	i;
+
+	/* slots no walk reaches: harmless values all the same */
+	for (i = 0; i < 32; i++) {
+		ct->ct_feat[i] = 0;
+		ct->ct_thr[i] = NAN;
+		ct->ct_leaf[i] = 0;
+	}
+	ctree_fill_at(ct, tree, leaf, 0, 0, 0, depth);
+}
 
 void
 model_walk(const struct model_node *tree, unsigned depth, const float *x,

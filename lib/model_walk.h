@@ -36,12 +36,31 @@ struct model_node {
  * the threshold.  One 64-bit gather fetches a node whole.
  */
 struct model_pnode {
-	uint32_t	pn_word;	/* left | feature << 16 | default-left */
+	uint32_t	pn_word;	/* left | feature << 16 | dleft */
 	float		pn_value;
 };
 
 #define MODEL_PNODE_LEFT	0xffffu
 #define MODEL_PNODE_FEAT_MAX	0x7fffu
+
+/*
+ * A tree of depth at most 5 laid out complete, as a heap: level d's
+ * node i is slot 2^d - 1 + i, its children slots 2s + 1 and 2s + 2, so a
+ * walk needs no child pointers and a tree's 31 splits fit two vector
+ * registers.  A leaf above the last level becomes splits that always go
+ * right (threshold NaN, missing goes right) down to the last level; its
+ * value sits at the rightmost leaf below it.  Feature indices are stored
+ * times MODEL_CTREE_ROWS, the stride of the rows' values (model_walk_
+ * ctrees).  384 bytes a tree.
+ */
+#define MODEL_CTREE_DEPTH	5
+#define MODEL_CTREE_ROWS	32	/* rows walked by model_walk_ctrees */
+
+struct model_ctree {
+	uint32_t	ct_feat[32];	/* feature x 32 | default-left */
+	float		ct_thr[32];
+	float		ct_leaf[32];	/* by position on the last level */
+};
 
 /*
  * Walk the tree at tree for depth steps with the nb (<= MODEL_WALK_MAX)
@@ -61,5 +80,28 @@ void	model_walk(const struct model_node *tree, unsigned depth,
 void	model_walk4(const struct model_node *const *tree,
 	    const struct model_pnode *const *ptree, const unsigned *depth,
 	    const float *x, size_t nf, size_t nb, uint32_t *pos);
+
+/*
+ * Lay out the tree at tree (its leaf values at leaf, by node) complete
+ * with depth levels, depth at least the tree's own and at most
+ * MODEL_CTREE_DEPTH.
+ */
+void	model_ctree_fill(struct model_ctree *ct, const struct model_node *tree,
+	    const float *leaf, unsigned depth);
+
+/*
+ * Walk the nt complete trees at ct, all of depth steps, with the
+ * MODEL_CTREE_ROWS rows at x, stored by feature (row b's value of
+ * feature f at x[f x MODEL_CTREE_ROWS + b]), and add each tree's leaf
+ * to margin[c x MODEL_CTREE_ROWS + b], where c is the tree's class
+ * (cls[t]), trees in order.  With AVX-512 the rows go 16 to a vector and
+ * a split is two permutes and one gather; model_walk_ctrees_scalar does
+ * the same one row at a time, for the same bits.
+ */
+void	model_walk_ctrees(const struct model_ctree *ct, const uint16_t *cls,
+	    size_t nt, unsigned depth, const float *x, float *margin);
+void	model_walk_ctrees_scalar(const struct model_ctree *ct,
+	    const uint16_t *cls, size_t nt, unsigned depth, const float *x,
+	    float *margin);
 
 #endif /* FLOWID_MODEL_WALK_H */

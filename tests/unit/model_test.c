@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "model.h"
+#include "model_walk.h"
 
 /*
  * Three classes, two features a and b.  Tree 1 is numbered depth first
@@ -236,6 +237,106 @@ test_predict(void **state)
 	assert_int_equal(model_predict(m, NULL, 1, cls, prob), -1);
 	assert_int_equal(model_predict(NULL, x, 1, cls, prob), -1);
 	model_free(m);
+}
+
+/*
+ * A model of two features whose five trees are chains of depth deep:
+ * deeper than 5, the walk takes the packed nodes; 5 or less, the
+ * complete trees.  Row-by-row against blocks, as above.
+ */
+static const char *
+write_chain_model(unsigned deep)
+{
+	static char	text[16 * 1024];
+	size_t		len, j, t;
+
+	len = (size_t)snprintf(text, sizeof(text), "flowid-model 1\n"
+	    "profile flowidd\nfeatures 2\nfeature a\nfeature b\n"
+	    "classes 3\nclass X\nclass Y\nclass Z\nbase_score 0.5\n"
+	    "trees 5\n");
+	for (t = 0; t < 5; t++) {
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "tree %zu %u\n", t % 3, 2 * deep + 1);
+		/* split j: right to a leaf, left on down the chain */
+		for (j = 0; j < deep; j++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+			    "n %zu %zu %zu %zu %zu 0\nn -1 0 -1 -1 0 %g\n",
+			    (j + t) % 2, 25 - 4 * j + t, 2 * j + 2, 2 * j + 1,
+			    (j + t) % 2, 0.125 * (double)(j + 1) - 0.5 * t);
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "n -1 0 -1 -1 0 %g\n", 1.5 - 0.25 * t);
+	}
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "end\n");
+	assert_true(len < sizeof(text));
+	return write_model(text, len);
+}
+
+static void
+test_walks_agree(void **state)
+{
+	struct model	*m;
+	char		 err[256];
+	const float	 x[] = {
+		0, 0, 15, 0, NAN, NAN, 30, 1, 10, 5, 21, NAN, NAN, 9,
+		13, 17, 25, 25, 1e30f, -1e30f,
+	};
+	unsigned	 deep;
+
+	(void)state;
+	for (deep = 1; deep <= 7; deep++) {
+		assert_non_null(m = model_load(write_chain_model(deep), err,
+		    sizeof(err)));
+		assert_same_blocks(m, x, sizeof(x) / sizeof(x[0]) / 2);
+		model_free(m);
+	}
+}
+
+static uint64_t	rng = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+/*
+ * Random complete trees (missing values either way, always-right
+ * splits) over random rows with NaNs: the vector walk of complete trees
+ * and the scalar one add the same bits to every margin.
+ */
+static void
+test_complete_walks(void **state)
+{
+	enum { NT = 37, NF = 9, K = 5, R = MODEL_CTREE_ROWS };
+	static struct model_ctree	ct[NT];
+	uint16_t			cls[NT];
+	float				x[NF * R], m1[K * R], m2[K * R];
+	size_t				t, i;
+	unsigned			depth;
+
+	(void)state;
+	for (i = 0; i < NF * R; i++)
+		x[i] = rnd(10) == 0 ? NAN : (float)rnd(100) / 4;
+	for (depth = 0; depth <= MODEL_CTREE_DEPTH; depth++) {
+		for (t = 0; t < NT; t++) {
+			cls[t] = (uint16_t)rnd(K);
+			for (i = 0; i < 32; i++) {
+				ct[t].ct_feat[i] = rnd(NF) * R |
+				    (rnd(2) ? MODEL_DEFAULT_LEFT : 0);
+				ct[t].ct_thr[i] = rnd(8) == 0 ? NAN :
+				    (float)rnd(100) / 4;
+				ct[t].ct_leaf[i] = (float)rnd(1000) / 64 - 7;
+			}
+		}
+		for (i = 0; i < K * R; i++)
+			m1[i] = m2[i] = 0.5f;
+		model_walk_ctrees(ct, cls, NT, depth, x, m1);
+		model_walk_ctrees_scalar(ct, cls, NT, depth, x, m2);
+		assert_memory_equal(m1, m2, sizeof(m1));
+	}
 }
 
 /* Every proper prefix of a good file is a truncated file. */
@@ -477,6 +578,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_good),
 		cmocka_unit_test(test_predict),
+		cmocka_unit_test(test_walks_agree),
+		cmocka_unit_test(test_complete_walks),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_bad_header),
 		cmocka_unit_test(test_bad_tree),

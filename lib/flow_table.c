@@ -35,6 +35,8 @@
  * 120 s from the flow start checked when the next packet arrives).
  */
 
+#include <endian.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,14 +107,40 @@ flow_list_of(struct flow_table *ft, const struct flow *fl)
 	    &ft->ft_seen;
 }
 
+/* An address as two big-endian words: their order is memcmp's. */
+static inline void
+addr_words(const uint8_t *a, uint64_t *hi, uint64_t *lo)
+{
+	memcpy(hi, a, 8);
+	memcpy(lo, a + 8, 8);
+	*hi = be64toh(*hi);
+	*lo = be64toh(*lo);
+}
+
+/* memcmp's order of the addresses, then the ports, without the call. */
 static int
 addr_port_cmp(const uint8_t *a, uint16_t pa, const uint8_t *b, uint16_t pb)
 {
-	int	c = memcmp(a, b, 16);
+	uint64_t	ahi, alo, bhi, blo;
 
-	if (c != 0)
-		return c;
+	addr_words(a, &ahi, &alo);
+	addr_words(b, &bhi, &blo);
+	if (ahi != bhi)
+		return ahi < bhi ? -1 : 1;
+	if (alo != blo)
+		return alo < blo ? -1 : 1;
 	return (int)pa - (int)pb;
+}
+
+static inline bool
+flow_key_equal(const struct flow_key *a, const struct flow_key *b)
+{
+	uint64_t	x[5], y[5];
+
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) |
+	    (x[3] ^ y[3]) | (x[4] ^ y[4])) == 0;
 }
 
 void
@@ -201,7 +229,7 @@ flow_table_lookup(struct flow_table *ft, const struct flow_key *k,
 
 	for (i = ft->ft_buckets[b]; i != FLOW_NIL; i = fl->fl_hnext) {
 		fl = ft_at(ft, i);
-		if (memcmp(&fl->fl_key, k, sizeof(*k)) == 0)
+		if (flow_key_equal(&fl->fl_key, k))
 			return fl;
 	}
 	return NULL;

@@ -87,6 +87,22 @@ $(A)/tests/%_test: tests/unit/%_test.c tests/unit/pktgen.c $(A)/libflowid.a
 	$(CC) $(CFLAGS) -O1 $(SAN) $(INC) -iquote tests/unit -o $@ $< \
 	    tests/unit/pktgen.c $(A)/libflowid.a $(CMOCKA_LIBS) -lm
 
+# capture_test reads files through daemon/capture.c and daemon/mapped.c.
+CAPTURE_TEST_SRCS = daemon/capture.c daemon/mapped.c
+
+$(B)/tests/capture_test: tests/unit/capture_test.c $(CAPTURE_TEST_SRCS) \
+    $(B)/libflowid.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(INC) -o $@ $< $(CAPTURE_TEST_SRCS) \
+	    $(B)/libflowid.a $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+$(A)/tests/capture_test: tests/unit/capture_test.c $(CAPTURE_TEST_SRCS) \
+    $(A)/libflowid.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -O1 $(SAN) $(PKG_CFLAGS) $(INC) -o $@ $< \
+	    $(CAPTURE_TEST_SRCS) $(A)/libflowid.a $(PKG_LIBS) \
+	    $(CMOCKA_LIBS) -lm
+
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do $$t; done
 

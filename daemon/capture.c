@@ -12,10 +12,11 @@
  * CPU time of the full pipeline.  The first record that is not plain, and
  * the end of the mapping, hand the rest of the file to libpcap at that
  * offset, so errors and a file that grew are libpcap's to report and to
- * read, as before.  The filter is the same program, run on each record.
+ * read, as before; so is a file cut shorter while mapped, once its
+ * missing pages show (daemon/mapped.c).  The filter is the same program,
+ * run on each record.
  */
 
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -27,6 +28,7 @@
 
 #include "capture.h"
 #include "decode.h"
+#include "mapped.h"
 #include "savefile.h"
 
 /*
@@ -38,14 +40,6 @@
  */
 #define CAPTURE_FILE_BUF	(128 * 1024)
 
-/*
- * Pages of a mapped file that were read count in the resident size
- * until unmapped: they are let go every MiB, so a 1 GB file does not
- * look like 1 GB of flowidd's memory.  Nothing points into them: records
- * are decoded before the next one is read, as with libpcap's buffer.
- */
-#define CAPTURE_MAP_DROP	(1024 * 1024)
-
 struct capture {
 	pcap_t		*cp_pcap;
 	char		*cp_iobuf;	/* the file's stdio buffer */
@@ -53,10 +47,8 @@ struct capture {
 	int		 cp_dlt;
 	struct bpf_program cp_prog;	/* the filter, if cp_hasprog */
 	int		 cp_hasprog;
-	void		*cp_map;	/* the mapped file, or NULL */
-	size_t		 cp_maplen;
-	size_t		 cp_dropped;	/* bytes let go from the start */
-	struct savefile	 cp_sf;		/* its records, while mapped */
+	struct mapped	 cp_map;	/* the file, while read in place */
+	struct savefile	 cp_sf;		/* its records */
 	struct flowid	*cp_fi;		/* during capture_feed */
 	char		 cp_err[PCAP_ERRBUF_SIZE + 256];
 };
@@ -149,33 +141,29 @@ static void
 capture_map(struct capture *cp, FILE *fp)
 {
 	struct stat	st;
-	void		*map;
 
 	if (fp == stdin || !decode_linktype_supported(cp->cp_dlt) ||
 	    fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size <= SAVEFILE_HDR)
 		return;
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-	    fileno(fp), 0);
-	if (map == MAP_FAILED)
+	if (mapped_open(&cp->cp_map, fileno(fp), (size_t)st.st_size) == -1)
 		return;
-	if (savefile_open(&cp->cp_sf, map, (size_t)st.st_size,
-	    (uint32_t)pcap_snapshot(cp->cp_pcap)) == -1) {
-		munmap(map, (size_t)st.st_size);
-		return;
-	}
-	(void)madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-	cp->cp_map = map;
-	cp->cp_maplen = (size_t)st.st_size;
+	if (savefile_open(&cp->cp_sf, cp->cp_map.mp_base, (size_t)st.st_size,
+	    (uint32_t)pcap_snapshot(cp->cp_pcap)) == -1)
+		mapped_close(&cp->cp_map);
 }
 
+/* Touch every page of a record, so a cut file shows before it is used. */
 static void
-capture_unmap(struct capture *cp)
+capture_touch(const struct savefile_rec *rec)
 {
-	if (cp->cp_map != NULL)
-		munmap((char *)cp->cp_map + cp->cp_dropped,
-		    cp->cp_maplen - cp->cp_dropped);
-	cp->cp_map = NULL;
+	const volatile uint8_t	*p = rec->sr_data;
+	size_t			 i;
+
+	for (i = 0; i < rec->sr_caplen; i += 4096)
+		(void)p[i];
+	if (rec->sr_caplen > 0)
+		(void)p[rec->sr_caplen - 1];
 }
 
 struct capture *
@@ -282,19 +270,6 @@ capture_packet_cb(u_char *arg, const struct pcap_pkthdr *h,
 	flowid_packet(cp->cp_fi, cp->cp_dlt, data, h->caplen, h->len, ts);
 }
 
-/* Let go of the pages read so far (CAPTURE_MAP_DROP). */
-static void
-capture_drop_read(struct capture *cp)
-{
-	size_t	upto = cp->cp_sf.sf_off & ~(size_t)(CAPTURE_MAP_DROP - 1);
-
-	if (upto <= cp->cp_dropped)
-		return;
-	(void)munmap((char *)cp->cp_map + cp->cp_dropped,
-	    upto - cp->cp_dropped);
-	cp->cp_dropped = upto;
-}
-
 /*
  * Records read in place, up to budget that pass the filter.  At the first
  * one left to libpcap, libpcap's stream moves to it and the mapping goes.
@@ -305,14 +280,22 @@ capture_feed_mapped(struct capture *cp, struct flowid *fi, int budget,
 {
 	struct savefile_rec	rec;
 	struct pcap_pkthdr	h;
-	int			n = 0;
+	size_t			at;
+	int			n = 0, rv;
 
 	*done = 0;
 	while (budget < 0 || n < budget) {
-		/* before the next record: nothing is read below sf_off */
-		if (cp->cp_sf.sf_off - cp->cp_dropped >= 2 * CAPTURE_MAP_DROP)
-			capture_drop_read(cp);
-		if (savefile_next(&cp->cp_sf, &rec) != 1) {
+		/* nothing below the next record is read again */
+		at = cp->cp_sf.sf_off;
+		mapped_release(&cp->cp_map, at);
+		if ((rv = savefile_next(&cp->cp_sf, &rec)) == 1)
+			capture_touch(&rec);
+		if (mapped_cut()) {
+			/* the file was cut: libpcap reads what is left */
+			cp->cp_sf.sf_off = at;
+			rv = -1;
+		}
+		if (rv != 1) {
 			*done = 1;
 			break;
 		}
@@ -334,7 +317,7 @@ capture_feed_mapped(struct capture *cp, struct flowid *fi, int budget,
 		    cp->cp_name, strerror(errno));
 		return -1;
 	}
-	capture_unmap(cp);
+	mapped_close(&cp->cp_map);
 	return n;
 }
 
@@ -343,7 +326,7 @@ capture_feed(struct capture *cp, struct flowid *fi, int budget)
 {
 	int	n, m = 0, done;
 
-	if (cp->cp_map != NULL) {
+	if (cp->cp_map.mp_base != NULL) {
 		m = capture_feed_mapped(cp, fi, budget, &done);
 		if (m == -1 || !done || m == budget)
 			return m;
@@ -403,7 +386,7 @@ capture_close(struct capture *cp)
 {
 	if (cp == NULL)
 		return;
-	capture_unmap(cp);
+	mapped_close(&cp->cp_map);
 	if (cp->cp_hasprog)
 		pcap_freecode(&cp->cp_prog);
 	if (cp->cp_pcap != NULL)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Lookup features (lookup.h): keys from feature values, features from
- * counts, and the binary search of a loaded table.
+ * counts, and the search of a loaded table: binary while it is built,
+ * by a hash index once lookup_cache has made one.
  */
 
 #include <math.h>
@@ -18,8 +19,10 @@ lookup_key(const struct lookup *lk, const float *x, uint32_t *key)
 	for (i = 0; i < lk->lk_nkeys; i++) {
 		float	v = x[lk->lk_feat[i]];
 
-		/* !(v >= 0) is also true for NaN */
-		if (!(v >= 0) || v >= LOOKUP_KEY_LIMIT || v != floorf(v))
+		/* !(v >= 0) is also true for NaN; below 2^24 the cast is
+		   exact for a whole v, and floors any other */
+		if (!(v >= 0) || v >= LOOKUP_KEY_LIMIT ||
+		    (float)(uint32_t)v != v)
 			return false;
 		key[i] = (uint32_t)v;
 	}
@@ -59,6 +62,33 @@ lookup_key_cmp(const uint32_t *a, const uint32_t *b, size_t n)
 	return 0;
 }
 
+static size_t
+lookup_hash(const uint32_t *key, size_t n)
+{
+	uint64_t	h = 0x9e3779b97f4a7c15ULL;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ key[i]) * 0xbf58476d1ce4e5b9ULL;
+	return (size_t)(h ^ h >> 32);
+}
+
+/* Entry of key in the hash index, or nentries. */
+static size_t
+lookup_probe(const struct lookup *lk, const uint32_t *key)
+{
+	size_t		h = lookup_hash(key, lk->lk_nkeys) & lk->lk_imask;
+	uint32_t	slot;
+
+	while ((slot = lk->lk_index[h]) != 0) {
+		if (lookup_key_cmp(lk->lk_keys + (slot - 1) * lk->lk_nkeys,
+		    key, lk->lk_nkeys) == 0)
+			return slot - 1;
+		h = (h + 1) & lk->lk_imask;
+	}
+	return lk->lk_nentries;
+}
+
 /* Index of row x's entry, or nentries when it has none. */
 static size_t
 lookup_search(const struct lookup *lk, const float *x)
@@ -69,6 +99,8 @@ lookup_search(const struct lookup *lk, const float *x)
 
 	if (!lookup_key(lk, x, key))
 		return lk->lk_nentries;
+	if (lk->lk_index != NULL)
+		return lookup_probe(lk, key);
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		c = lookup_key_cmp(lk->lk_keys + mid * lk->lk_nkeys, key,
@@ -115,18 +147,50 @@ lookup_row(const struct lookup *lk, const float *x, float *out)
 		lookup_compute(lk, e, out);
 }
 
+/* Drop what lookup_cache made: the entries are changing. */
+static void
+lookup_uncache(struct lookup *lk)
+{
+	free(lk->lk_rows);
+	free(lk->lk_index);
+	lk->lk_rows = NULL;
+	lk->lk_index = NULL;
+}
+
+/* Slots for twice the entries, a power of two: probes stay short. */
+static int
+lookup_index(struct lookup *lk)
+{
+	size_t	n = 2, e, h;
+
+	while (n < 2 * lk->lk_nentries)
+		n <<= 1;
+	if ((lk->lk_index = calloc(n, sizeof(*lk->lk_index))) == NULL)
+		return -1;
+	lk->lk_imask = n - 1;
+	for (e = 0; e < lk->lk_nentries; e++) {
+		h = lookup_hash(lk->lk_keys + e * lk->lk_nkeys,
+		    lk->lk_nkeys) & lk->lk_imask;
+		while (lk->lk_index[h] != 0)
+			h = (h + 1) & lk->lk_imask;
+		lk->lk_index[h] = (uint32_t)e + 1;
+	}
+	return 0;
+}
+
 int
 lookup_cache(struct lookup *lk)
 {
 	size_t	w = lookup_width(lk), e;
 
-	free(lk->lk_rows);
-	lk->lk_rows = NULL;
+	lookup_uncache(lk);
 	if (lk->lk_nentries + 1 > LOOKUP_CACHE_MAX / w)
 		return 0;
 	if ((lk->lk_rows = calloc((lk->lk_nentries + 1) * w,
-	    sizeof(*lk->lk_rows))) == NULL)
+	    sizeof(*lk->lk_rows))) == NULL || lookup_index(lk) == -1) {
+		lookup_uncache(lk);
 		return -1;
+	}
 	for (e = 0; e <= lk->lk_nentries; e++)
 		lookup_compute(lk, e, lk->lk_rows + e * w);
 	return 0;
@@ -188,8 +252,7 @@ lookup_add(struct lookup *lk, const uint32_t *key, const uint16_t *cls,
 {
 	size_t	e = lk->lk_nentries, i;
 
-	free(lk->lk_rows);	/* a new entry makes the cache stale */
-	lk->lk_rows = NULL;
+	lookup_uncache(lk);	/* a new entry makes the cache stale */
 	if (lookup_grow(lk, n) == -1)
 		return -1;
 	memcpy(lk->lk_keys + e * lk->lk_nkeys, key,
@@ -216,5 +279,5 @@ lookup_free(struct lookup *lk)
 	free(lk->lk_first);
 	free(lk->lk_class);
 	free(lk->lk_count);
-	free(lk->lk_rows);
+	lookup_uncache(lk);
 }

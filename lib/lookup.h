@@ -37,6 +37,9 @@ struct lookup {
 	size_t		 lk_paircap;
 	float		*lk_rows;	/* lookup_cache: each entry's features,
 					   the unseen key's last; or NULL */
+	uint32_t	*lk_index;	/* lookup_cache: entry + 1 by key
+					   hash, 0 empty; or NULL */
+	size_t		 lk_imask;	/* its slots - 1 */
 };
 
 /* Features one lookup adds: a share per class, then the flow count. */
@@ -71,8 +74,8 @@ int	lookup_add(struct lookup *, const uint32_t *key, const uint16_t *cls,
 
 /*
  * Compute every entry's features once, after the last lookup_add, so that
- * lookup_row only copies them: at most LOOKUP_CACHE_MAX floats (16 MB),
- * else nothing is kept.  Returns 0, or -1 when out of memory, and then
+ * lookup_row only copies them, and index the keys by a hash: at most
+ * LOOKUP_CACHE_MAX floats (16 MB), else nothing is kept.  Returns 0, or -1 when out of memory, and then
  * lookup_row computes them each time as before.
  */
 int	lookup_cache(struct lookup *);

@@ -1052,42 +1052,68 @@ model_expand(const struct model *m, const float *x, size_t nrows,
 }
 
 /*
- * A whole block of rows through the complete trees: the rows (their
- * lookup features added) stored by feature in xt, margins by class,
- * then each row's margins together again for the softmax.
+ * softmax_top for a block of rows whose margins are stored by class: the
+ * same operations in the same order for each row, the rows side by side
+ * so that their sums do not wait for each other.
  */
 static void
-predict_complete(const struct model *m, const float *x, float *xt,
-    float *margin, uint16_t *cls, float *prob)
+softmax_block(const float *margin, size_t k, uint16_t *cls, float *prob)
 {
-	const size_t	 k = m->m_nclasses, nf = m->m_nfeatures, nb =
-			    MODEL_CTREE_ROWS;
-	float		 row[MODEL_SCRATCH / MODEL_CTREE_ROWS];
-	float		 top[MODEL_MAX_CLASSES];
-	const float	*src;
-	size_t		 b, f, c;
+	enum { NB = MODEL_CTREE_ROWS };
+	double		sum[NB];
+	float		top[NB], ebest[NB], e;
+	uint16_t	best[NB];
+	size_t		b, c;
 
-	for (b = 0; b < nb; b++) {
-		src = x + b * nf;
-		if (m->m_nlookups > 0) {
-			lookup_expand(m->m_lookups, m->m_nlookups, src, nf,
-			    row);
-			src = row;
-		}
-		for (f = 0; f < m->m_nall; f++)
-			xt[f * nb + b] = src[f];
+	for (b = 0; b < NB; b++) {
+		top[b] = margin[b];
+		sum[b] = 0;
+		ebest[b] = -1;
+		best[b] = 0;
 	}
+	for (c = 1; c < k; c++)
+		for (b = 0; b < NB; b++)
+			top[b] = margin[c * NB + b] > top[b] ?
+			    margin[c * NB + b] : top[b];
+
+	for (c = 0; c < k; c++)
+		for (b = 0; b < NB; b++) {
+			e = expf(margin[c * NB + b] - top[b]);
+			sum[b] += e;
+			if (e > ebest[b]) {
+				ebest[b] = e;
+				best[b] = (uint16_t)c;
+			}
+		}
+	for (b = 0; b < NB; b++) {
+		cls[b] = best[b];
+		prob[b] = ebest[b] / (float)sum[b];
+	}
+}
+
+/*
+ * A whole block of rows through the complete trees: the rows (their
+ * lookup features added) stored by feature in xt, margins by class,
+ * then the softmax of the block.  rows is room for the block with its
+ * lookup features.
+ */
+static void
+predict_complete(const struct model *m, const float *x, float *rows,
+    float *xt, float *margin, uint16_t *cls, float *prob)
+{
+	const size_t	 k = m->m_nclasses, nb = MODEL_CTREE_ROWS;
+	size_t		 b;
+	bool		 nan;
+
+	if (m->m_nlookups > 0)
+		x = lookup_rows(m, x, nb, rows);
+	nan = model_walk_transpose(x, m->m_nall, xt);
 	for (b = 0; b < nb * k; b++)
 		margin[b] = m->m_base;
 
 	model_walk_ctrees(m->m_ctrees, m->m_tree_class, m->m_ntrees,
-	    m->m_cdepth, xt, margin);
-
-	for (b = 0; b < nb; b++) {
-		for (c = 0; c < k; c++)
-			top[c] = margin[c * nb + b];
-		prob[b] = softmax_top(top, k, &cls[b]);
-	}
+	    m->m_cdepth, xt, margin, nan);
+	softmax_block(margin, k, cls, prob);
 }
 
 static size_t
@@ -1116,6 +1142,7 @@ model_predict(const struct model *m, const float *x, size_t nrows,
     uint16_t *cls, float *prob)
 {
 	float		 margin[MODEL_MARGINS], scratch[MODEL_SCRATCH];
+	float		 xt[MODEL_SCRATCH];
 	const float	*rows;
 	size_t		 k, block, r, b, nb, t;
 
@@ -1129,7 +1156,7 @@ model_predict(const struct model *m, const float *x, size_t nrows,
 		nb = nrows - r < block ? nrows - r : block;
 		if (m->m_ctrees != NULL && nb == MODEL_CTREE_ROWS) {
 			predict_complete(m, x + r * m->m_nfeatures, scratch,
-			    margin, cls + r, prob + r);
+			    xt, margin, cls + r, prob + r);
 			continue;
 		}
 		rows = x + r * m->m_nfeatures;

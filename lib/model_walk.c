@@ -17,6 +17,7 @@
  */
 
 #include <math.h>
+#include <stdbool.h>
 
 #include "model_walk.h"
 
@@ -140,12 +141,12 @@ pwalk4x2_avx512(const struct model_pnode *const *tree, unsigned depth,
 __attribute__((target("avx512f"), always_inline))
 static inline __m512i
 cstep_avx512(__m512i f0, __m512i f1, __m512 t0, __m512 t1, __m512i s,
-    const float *x, __m512i lane)
+    const float *x, __m512i lane, bool nan)
 {
 	const __m512i	one = _mm512_set1_epi32(1);
 	__m512i		word, off;
 	__m512		thr, v;
-	__mmask16	goleft, nan, dleft;
+	__mmask16	goleft;
 
 	word = _mm512_permutex2var_epi32(f0, s, f1);
 	thr = _mm512_permutex2var_ps(t0, s, t1);
@@ -154,9 +155,9 @@ cstep_avx512(__m512i f0, __m512i f1, __m512 t0, __m512 t1, __m512i s,
 	v = _mm512_i32gather_ps(off, x, 4);
 
 	goleft = _mm512_cmp_ps_mask(v, thr, _CMP_LT_OQ);
-	nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-	dleft = _mm512_cmplt_epi32_mask(word, _mm512_setzero_si512());
-	goleft |= nan & dleft;
+	if (nan)
+		goleft |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) &
+		    _mm512_cmplt_epi32_mask(word, _mm512_setzero_si512());
 
 	s = _mm512_add_epi32(_mm512_add_epi32(s, s), one);
 	return _mm512_mask_add_epi32(s, (__mmask16)~goleft, s, one);
@@ -168,7 +169,7 @@ cstep_avx512(__m512i f0, __m512i f1, __m512 t0, __m512 t1, __m512i s,
  */
 __attribute__((target("avx512f"), always_inline))
 static inline __m512i
-croot_avx512(const struct model_ctree *ct, const float *x)
+croot_avx512(const struct model_ctree *ct, const float *x, bool nan)
 {
 	const __m512i	one = _mm512_set1_epi32(1);
 	const uint32_t	word = ct->ct_feat[0];
@@ -178,7 +179,7 @@ croot_avx512(const struct model_ctree *ct, const float *x)
 	v = _mm512_loadu_ps(x + (word & MODEL_FEAT_MASK));
 	goleft = _mm512_cmp_ps_mask(v, _mm512_set1_ps(ct->ct_thr[0]),
 	    _CMP_LT_OQ);
-	if (word & MODEL_DEFAULT_LEFT)
+	if (nan && (word & MODEL_DEFAULT_LEFT))
 		goleft |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
 	return _mm512_mask_add_epi32(one, (__mmask16)~goleft, one, one);
 }
@@ -186,15 +187,20 @@ croot_avx512(const struct model_ctree *ct, const float *x)
 /* Which of 16 rows the split at slot sends left: one load, no gather. */
 __attribute__((target("avx512f"), always_inline))
 static inline __mmask16
-cnode_avx512(const struct model_ctree *ct, unsigned slot, const float *x)
+cnode_avx512(const struct model_ctree *ct, unsigned slot, const float *x,
+    bool nan)
 {
 	const uint32_t	word = ct->ct_feat[slot];
 	const __mmask16	dleft = (__mmask16)-(word >> 31);
 	__m512		v;
+	__mmask16	goleft;
 
 	v = _mm512_loadu_ps(x + (word & MODEL_FEAT_MASK));
-	return _mm512_cmp_ps_mask(v, _mm512_set1_ps(ct->ct_thr[slot]),
-	    _CMP_LT_OQ) | (_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) & dleft);
+	goleft = _mm512_cmp_ps_mask(v, _mm512_set1_ps(ct->ct_thr[slot]),
+	    _CMP_LT_OQ);
+	if (nan)
+		goleft |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) & dleft;
+	return goleft;
 }
 
 /*
@@ -204,19 +210,19 @@ cnode_avx512(const struct model_ctree *ct, unsigned slot, const float *x)
  */
 __attribute__((target("avx512f"), always_inline))
 static inline __m512i
-ctop3_avx512(const struct model_ctree *ct, const float *x)
+ctop3_avx512(const struct model_ctree *ct, const float *x, bool nan)
 {
 	__mmask16	l0, l1, l2, r0, r1, r2;
 	__m512i		s;
 
-	l0 = cnode_avx512(ct, 0, x);
+	l0 = cnode_avx512(ct, 0, x, nan);
 	r0 = (__mmask16)~l0;
-	l1 = (l0 & cnode_avx512(ct, 1, x)) | (r0 & cnode_avx512(ct, 2, x));
+	l1 = (l0 & cnode_avx512(ct, 1, x, nan)) | (r0 & cnode_avx512(ct, 2, x, nan));
 	r1 = (__mmask16)~l1;
-	l2 = (l0 & l1 & cnode_avx512(ct, 3, x)) |
-	    (l0 & r1 & cnode_avx512(ct, 4, x)) |
-	    (r0 & l1 & cnode_avx512(ct, 5, x)) |
-	    (r0 & r1 & cnode_avx512(ct, 6, x));
+	l2 = (l0 & l1 & cnode_avx512(ct, 3, x, nan)) |
+	    (l0 & r1 & cnode_avx512(ct, 4, x, nan)) |
+	    (r0 & l1 & cnode_avx512(ct, 5, x, nan)) |
+	    (r0 & r1 & cnode_avx512(ct, 6, x, nan));
 	r2 = (__mmask16)~l2;
 
 	/* slot 7 + 4 r0 + 2 r1 + r2 on the fourth level */
@@ -234,7 +240,7 @@ ctop3_avx512(const struct model_ctree *ct, const float *x)
 __attribute__((target("avx512f"), always_inline))
 static inline void
 cpair_avx512(const struct model_ctree *a, const struct model_ctree *b,
-    unsigned depth, const float *x, __m512i *s)
+    unsigned depth, const float *x, __m512i *s, bool nan)
 {
 	const __m512i	lane0 = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8,
 			    9, 10, 11, 12, 13, 14, 15);
@@ -245,16 +251,16 @@ cpair_avx512(const struct model_ctree *a, const struct model_ctree *b,
 
 	s[0] = s[1] = s[2] = s[3] = _mm512_setzero_si512();
 	if (depth >= 3) {
-		s[0] = ctop3_avx512(a, x);
-		s[1] = ctop3_avx512(a, x + 16);
-		s[2] = ctop3_avx512(b, x);
-		s[3] = ctop3_avx512(b, x + 16);
+		s[0] = ctop3_avx512(a, x, nan);
+		s[1] = ctop3_avx512(a, x + 16, nan);
+		s[2] = ctop3_avx512(b, x, nan);
+		s[3] = ctop3_avx512(b, x + 16, nan);
 		d = 3;
 	} else if (depth > 0) {
-		s[0] = croot_avx512(a, x);
-		s[1] = croot_avx512(a, x + 16);
-		s[2] = croot_avx512(b, x);
-		s[3] = croot_avx512(b, x + 16);
+		s[0] = croot_avx512(a, x, nan);
+		s[1] = croot_avx512(a, x + 16, nan);
+		s[2] = croot_avx512(b, x, nan);
+		s[3] = croot_avx512(b, x + 16, nan);
 		d = 1;
 	}
 	if (d == depth)
@@ -269,10 +275,14 @@ cpair_avx512(const struct model_ctree *a, const struct model_ctree *b,
 	bt0 = _mm512_loadu_ps(b->ct_thr);
 	bt1 = _mm512_loadu_ps(b->ct_thr + 16);
 	for (; d < depth; d++) {
-		s[0] = cstep_avx512(af0, af1, at0, at1, s[0], x, lane0);
-		s[1] = cstep_avx512(af0, af1, at0, at1, s[1], x, lane1);
-		s[2] = cstep_avx512(bf0, bf1, bt0, bt1, s[2], x, lane0);
-		s[3] = cstep_avx512(bf0, bf1, bt0, bt1, s[3], x, lane1);
+		s[0] = cstep_avx512(af0, af1, at0, at1, s[0], x, lane0,
+		    nan);
+		s[1] = cstep_avx512(af0, af1, at0, at1, s[1], x, lane1,
+		    nan);
+		s[2] = cstep_avx512(bf0, bf1, bt0, bt1, s[2], x, lane0,
+		    nan);
+		s[3] = cstep_avx512(bf0, bf1, bt0, bt1, s[3], x, lane1,
+		    nan);
 	}
 }
 
@@ -292,31 +302,92 @@ cleaf_avx512(const struct model_ctree *ct, __m512i p, __m512i q,
 	_mm512_storeu_ps(mg + 16, _mm512_add_ps(_mm512_loadu_ps(mg + 16), m));
 }
 
-/* Trees two at a time; the leaves go to the margins in tree order. */
-__attribute__((target("avx512f")))
-static void
+/*
+ * Trees two at a time; the leaves go to the margins in tree order.  nan
+ * is a constant in each of the two copies below: rows without a NaN skip
+ * the missing-value test, a third of a step.
+ */
+__attribute__((target("avx512f"), always_inline))
+static inline void
 cwalk_avx512(const struct model_ctree *ct, const uint16_t *cls, size_t nt,
-    unsigned depth, const float *x, float *margin)
+    unsigned depth, const float *x, float *margin, bool nan)
 {
 	const __m512i	base = _mm512_set1_epi32((1 << depth) - 1);
 	__m512i		s[4];
 	size_t		t;
 
 	for (t = 0; t + 2 <= nt; t += 2) {
-		cpair_avx512(&ct[t], &ct[t + 1], depth, x, s);
+		cpair_avx512(&ct[t], &ct[t + 1], depth, x, s, nan);
 		cleaf_avx512(&ct[t], s[0], s[1], base,
 		    margin + (size_t)cls[t] * MODEL_CTREE_ROWS);
 		cleaf_avx512(&ct[t + 1], s[2], s[3], base,
 		    margin + (size_t)cls[t + 1] * MODEL_CTREE_ROWS);
 	}
 	if (t < nt) {
-		cpair_avx512(&ct[t], &ct[t], depth, x, s);
+		cpair_avx512(&ct[t], &ct[t], depth, x, s, nan);
 		cleaf_avx512(&ct[t], s[0], s[1], base,
 		    margin + (size_t)cls[t] * MODEL_CTREE_ROWS);
 	}
 }
 
+__attribute__((target("avx512f")))
+static void
+cwalk_nan_avx512(const struct model_ctree *ct, const uint16_t *cls,
+    size_t nt, unsigned depth, const float *x, float *margin)
+{
+	cwalk_avx512(ct, cls, nt, depth, x, margin, true);
+}
+
+__attribute__((target("avx512f")))
+static void
+cwalk_finite_avx512(const struct model_ctree *ct, const uint16_t *cls,
+    size_t nt, unsigned depth, const float *x, float *margin)
+{
+	cwalk_avx512(ct, cls, nt, depth, x, margin, false);
+}
+
+/* Rows 0-15 and 16-31 of each feature: two gathers, and a NaN test. */
+__attribute__((target("avx512f")))
+static bool
+ctranspose_avx512(const float *rows, size_t nf, float *xt)
+{
+	const __m512i	off = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3,
+			    4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+			    _mm512_set1_epi32((int)nf));
+	const float	*hi = rows + 16 * nf;
+	__mmask16	nan = 0;
+	__m512		v, w;
+	size_t		f;
+
+	for (f = 0; f < nf; f++) {
+		v = _mm512_i32gather_ps(off, rows + f, 4);
+		w = _mm512_i32gather_ps(off, hi + f, 4);
+		nan |= _mm512_cmp_ps_mask(v, w, _CMP_UNORD_Q);
+		_mm512_storeu_ps(xt + f * MODEL_CTREE_ROWS, v);
+		_mm512_storeu_ps(xt + f * MODEL_CTREE_ROWS + 16, w);
+	}
+	return nan != 0;
+}
+
 #endif
+
+bool
+model_walk_transpose(const float *rows, size_t nf, float *xt)
+{
+	bool	nan = false;
+	size_t	b, f;
+
+#ifdef MODEL_WALK_AVX512
+	if (__builtin_cpu_supports("avx512f"))
+		return ctranspose_avx512(rows, nf, xt);
+#endif
+	for (b = 0; b < MODEL_CTREE_ROWS; b++)
+		for (f = 0; f < nf; f++) {
+			xt[f * MODEL_CTREE_ROWS + b] = rows[b * nf + f];
+			nan |= isnan(rows[b * nf + f]);
+		}
+	return nan;
+}
 
 void
 model_walk_ctrees_scalar(const struct model_ctree *ct, const uint16_t *cls,
@@ -344,11 +415,14 @@ model_walk_ctrees_scalar(const struct model_ctree *ct, const uint16_t *cls,
 
 void
 model_walk_ctrees(const struct model_ctree *ct, const uint16_t *cls,
-    size_t nt, unsigned depth, const float *x, float *margin)
+    size_t nt, unsigned depth, const float *x, float *margin, bool nan)
 {
 #ifdef MODEL_WALK_AVX512
 	if (__builtin_cpu_supports("avx512f")) {
-		cwalk_avx512(ct, cls, nt, depth, x, margin);
+		if (nan)
+			cwalk_nan_avx512(ct, cls, nt, depth, x, margin);
+		else
+			cwalk_finite_avx512(ct, cls, nt, depth, x, margin);
 		return;
 	}
 #endif

@@ -6,6 +6,7 @@
 #ifndef FLOWID_MODEL_WALK_H
 #define FLOWID_MODEL_WALK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,12 +95,22 @@ void	model_ctree_fill(struct model_ctree *ct, const struct model_node *tree,
  * MODEL_CTREE_ROWS rows at x, stored by feature (row b's value of
  * feature f at x[f x MODEL_CTREE_ROWS + b]), and add each tree's leaf
  * to margin[c x MODEL_CTREE_ROWS + b], where c is the tree's class
- * (cls[t]), trees in order.  With AVX-512 the rows go 16 to a vector and
- * a split is two permutes and one gather; model_walk_ctrees_scalar does
- * the same one row at a time, for the same bits.
+ * (cls[t]), trees in order.  nan says whether any value at x may be NaN:
+ * false lets the walk skip the missing-value test.  With AVX-512 the rows
+ * go 16 to a vector and a split is two permutes and one gather;
+ * model_walk_ctrees_scalar does the same one row at a time, for the same
+ * bits.
  */
 void	model_walk_ctrees(const struct model_ctree *ct, const uint16_t *cls,
-	    size_t nt, unsigned depth, const float *x, float *margin);
+	    size_t nt, unsigned depth, const float *x, float *margin,
+	    bool nan);
+/*
+ * Store the MODEL_CTREE_ROWS rows at rows (nf floats each) by feature
+ * into xt, as model_walk_ctrees reads them.  Returns whether any value
+ * is NaN.
+ */
+bool	model_walk_transpose(const float *rows, size_t nf, float *xt);
+
 void	model_walk_ctrees_scalar(const struct model_ctree *ct,
 	    const uint16_t *cls, size_t nt, unsigned depth, const float *x,
 	    float *margin);

@@ -75,8 +75,9 @@ int	lookup_add(struct lookup *, const uint32_t *key, const uint16_t *cls,
 /*
  * Compute every entry's features once, after the last lookup_add, so that
  * lookup_row only copies them, and index the keys by a hash: at most
- * LOOKUP_CACHE_MAX floats (16 MB), else nothing is kept.  Returns 0, or -1 when out of memory, and then
- * lookup_row computes them each time as before.
+ * LOOKUP_CACHE_MAX floats (16 MB), else nothing is kept.  Returns 0, or
+ * -1 when out of memory, and then lookup_row computes them each time and
+ * searches the sorted keys, as before.
  */
 int	lookup_cache(struct lookup *);
 

@@ -217,7 +217,8 @@ ctop3_avx512(const struct model_ctree *ct, const float *x, bool nan)
 
 	l0 = cnode_avx512(ct, 0, x, nan);
 	r0 = (__mmask16)~l0;
-	l1 = (l0 & cnode_avx512(ct, 1, x, nan)) | (r0 & cnode_avx512(ct, 2, x, nan));
+	l1 = (l0 & cnode_avx512(ct, 1, x, nan)) |
+	    (r0 & cnode_avx512(ct, 2, x, nan));
 	r1 = (__mmask16)~l1;
 	l2 = (l0 & l1 & cnode_avx512(ct, 3, x, nan)) |
 	    (l0 & r1 & cnode_avx512(ct, 4, x, nan)) |

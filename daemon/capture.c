@@ -47,6 +47,7 @@ struct capture {
 	int		 cp_dlt;
 	struct bpf_program cp_prog;	/* the filter, if cp_hasprog */
 	int		 cp_hasprog;
+	int		 cp_map_tried;	/* capture_map ran */
 	struct mapped	 cp_map;	/* the file, while read in place */
 	struct savefile	 cp_sf;		/* its records */
 	struct flowid	*cp_fi;		/* during capture_feed */
@@ -135,14 +136,17 @@ capture_fopen(struct capture *cp, const char *path, char *err,
 
 /*
  * Map the file libpcap opened, when its records can be read in place.
- * Anything that fails leaves the file to libpcap alone.
+ * Anything that fails leaves the file to libpcap alone.  Done when the
+ * file is first read, not opened: every -r file is opened first, and
+ * one file at a time is mapped.
  */
 static void
 capture_map(struct capture *cp, FILE *fp)
 {
 	struct stat	st;
 
-	if (fp == stdin || !decode_linktype_supported(cp->cp_dlt) ||
+	cp->cp_map_tried = 1;
+	if (fp == NULL || fp == stdin || !decode_linktype_supported(cp->cp_dlt) ||
 	    fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size <= SAVEFILE_HDR)
 		return;
@@ -193,7 +197,6 @@ capture_open_file(const char *path, const char *filter, char *err,
 		capture_close(cp);
 		return NULL;
 	}
-	capture_map(cp, fp);
 	return cp;
 }
 
@@ -326,6 +329,8 @@ capture_feed(struct capture *cp, struct flowid *fi, int budget)
 {
 	int	n, m = 0, done;
 
+	if (!cp->cp_map_tried)
+		capture_map(cp, pcap_file(cp->cp_pcap));
 	if (cp->cp_map.mp_base != NULL) {
 		m = capture_feed_mapped(cp, fi, budget, &done);
 		if (m == -1 || !done || m == budget)

@@ -1135,7 +1135,7 @@ predict_block(const struct model *m)
  * live on the stack (16 KB): fewer rows per block when there are many
  * classes.  So do the rows of a model with lookups (64 KB).  A whole
  * block of a model with complete trees takes predict_complete, the rows
- * stored by feature in that same 64 KB.
+ * stored by feature in another 64 KB: 144 KB of stack in all.
  */
 int
 model_predict(const struct model *m, const float *x, size_t nrows,

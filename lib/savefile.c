@@ -24,6 +24,7 @@ savefile_open(struct savefile *sf, const void *base, size_t len,
     uint32_t snaplen)
 {
 	uint32_t	magic;
+	uint16_t	major, minor;
 
 	memset(sf, 0, sizeof(*sf));
 	if (len < SAVEFILE_HDR)
@@ -36,6 +37,20 @@ savefile_open(struct savefile *sf, const void *base, size_t len,
 	if (magic != SAVEFILE_MAGIC_US && magic != SAVEFILE_MAGIC_NS)
 		return -1;
 	sf->sf_nsec = magic == SAVEFILE_MAGIC_NS;
+
+	/*
+	 * Before version 2.4 the two lengths may be the other way round
+	 * (libpcap swaps them back, for 2.3 only when that makes sense):
+	 * such files are left to libpcap.
+	 */
+	memcpy(&major, (const uint8_t *)base + 4, sizeof(major));
+	memcpy(&minor, (const uint8_t *)base + 6, sizeof(minor));
+	if (sf->sf_swap) {
+		major = __builtin_bswap16(major);
+		minor = __builtin_bswap16(minor);
+	}
+	if (major != 2 || minor < 4)
+		return -1;
 	sf->sf_base = base;
 	sf->sf_len = len;
 	sf->sf_off = sf->sf_ahead = SAVEFILE_HDR;

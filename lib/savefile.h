@@ -37,8 +37,9 @@ struct savefile_rec {
 /*
  * Start reading the len bytes at base, a pcap file whose header libpcap
  * accepted with snapshot length snaplen.  Returns 0, or -1 when the file
- * is not a classic pcap file of microseconds or nanoseconds (pcapng, the
- * modified formats), which libpcap then reads whole.
+ * is not a classic pcap file of microseconds or nanoseconds of version
+ * 2.4 or later (pcapng, the modified formats, files old enough for their
+ * lengths to be the other way round), which libpcap then reads whole.
  */
 int	savefile_open(struct savefile *, const void *base, size_t len,
 	    uint32_t snaplen);

@@ -19,6 +19,9 @@ FUZZ_SRCS_flow	 = $(LIB_SRCS)
 FUZZ_SRCS_model	 = lib/model.c lib/model_walk.c lib/lookup.c
 FUZZ_SRCS_conf	 = daemon/conf_file.c daemon/conf.c $(LIB_SRCS)
 FUZZ_LIBS_conf	 = $(shell pkg-config --libs libconfig 2>/dev/null)
+FUZZ_SRCS_savefile = lib/savefile.c
+FUZZ_LIBS_savefile = $(shell pkg-config --libs libpcap 2>/dev/null || \
+		     echo -lpcap)
 FUZZ_SRCS_csv	 = tools/train/csv.c tools/train/dataset.c tools/train/util.c
 FUZZ_CFLAGS_csv	 = -iquote tools/train
 
@@ -33,16 +36,18 @@ $(FZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_file.h $(LIB_SRCS) \
 # rows of flowidd's own export of the demo capture.
 $(FZ)/seeds/.done: tests/fuzz/seeds.py tests/fuzz.mk \
     $(wildcard tests/fuzz/regress/conf/* tests/fuzz/regress/model/* \
-    tests/fuzz/regress/csv/*) | $(B)/flowidd
+    tests/fuzz/regress/csv/* tests/fuzz/regress/savefile/*) | $(B)/flowidd
 	rm -rf $(FZ)/seeds
 	python3 tests/fuzz/seeds.py $(FZ)/seeds tests/data/cases/*.pcap \
 	    tests/data/*.pcap $$(ls $(SHARED)/corpus/captures/*.pcap \
 	    2>/dev/null | awk 'NR % 40 == 0')
-	mkdir -p $(FZ)/seeds/conf $(FZ)/seeds/model $(FZ)/seeds/csv
+	mkdir -p $(FZ)/seeds/conf $(FZ)/seeds/model $(FZ)/seeds/csv \
+	    $(FZ)/seeds/savefile
+	cp tests/data/*.pcap tests/data/cases/*.pcap $(FZ)/seeds/savefile/
 	cp conf/*.conf tests/conf/*.conf $(FZ)/seeds/conf/ 2>/dev/null || true
 	cp models/*.model tests/train/*.model $(FZ)/seeds/model/ \
 	    2>/dev/null || true
-	for t in conf model csv; do \
+	for t in conf model csv savefile; do \
 	    cp tests/fuzz/regress/$$t/* $(FZ)/seeds/$$t/ 2>/dev/null || true; \
 	done
 	-if [ -x $(B)/flowidd ]; then \

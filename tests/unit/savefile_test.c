@@ -28,11 +28,29 @@ put32(uint32_t v, int swap)
 }
 
 static void
+put16(uint16_t v, int swap)
+{
+	if (swap)
+		v = __builtin_bswap16(v);
+	memcpy(buf + len, &v, 2);
+	len += 2;
+}
+
+static void
+put_version(uint16_t major, uint16_t minor, int swap)
+{
+	len = 4;
+	put16(major, swap);
+	put16(minor, swap);
+}
+
+static void
 put_header(uint32_t magic, int swap)
 {
 	len = 0;
 	put32(magic, swap);
-	put32(0x00040002, swap);	/* version 2.4 */
+	put16(2, swap);			/* version 2.4 */
+	put16(4, swap);
 	put32(0, swap);
 	put32(0, swap);
 	put32(1500, swap);		/* snaplen */
@@ -122,6 +140,7 @@ static void
 test_not_classic(void **state)
 {
 	struct savefile	sf;
+	int		swap;
 
 	(void)state;
 	put_header(0x0a0d0d0a, 0);	/* pcapng */
@@ -131,6 +150,19 @@ test_not_classic(void **state)
 	put_header(0xa1b2c3d4, 0);
 	assert_int_equal(savefile_open(&sf, buf, 23, 1500), -1);
 	assert_int_equal(savefile_open(&sf, buf, 24, 1500), 0);
+
+	/* before 2.4 the lengths may be swapped: libpcap's to read */
+	for (swap = 0; swap < 2; swap++) {
+		put_header(0xa1b2c3d4, swap);
+		put_version(2, 3, swap);
+		assert_int_equal(savefile_open(&sf, buf, 24, 1500), -1);
+		put_version(2, 2, swap);
+		assert_int_equal(savefile_open(&sf, buf, 24, 1500), -1);
+		put_version(2, 5, swap);
+		assert_int_equal(savefile_open(&sf, buf, 24, 1500), 0);
+		put_version(3, 4, swap);
+		assert_int_equal(savefile_open(&sf, buf, 24, 1500), -1);
+	}
 }
 
 int

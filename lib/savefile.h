@@ -6,7 +6,10 @@
  * time field above 2^31 - 1) makes savefile_next stop and say so, and the
  * caller hands the rest of the file to libpcap, whose answer (a packet or
  * an error) is then the one given.  The file header must already have
- * been accepted by libpcap, which also gave the snapshot length.
+ * been accepted by libpcap, which also gave the snapshot length.  Records
+ * are given as stored: libpcap rewrites the pseudo-headers of a few link
+ * types (USB, NFLOG) in files of the other byte order, so those are for
+ * libpcap to read.
  */
 #ifndef FLOWID_SAVEFILE_H
 #define FLOWID_SAVEFILE_H

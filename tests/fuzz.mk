@@ -19,7 +19,7 @@ FUZZ_SRCS_flow	 = $(LIB_SRCS)
 FUZZ_SRCS_model	 = lib/model.c lib/model_walk.c lib/lookup.c
 FUZZ_SRCS_conf	 = daemon/conf_file.c daemon/conf.c $(LIB_SRCS)
 FUZZ_LIBS_conf	 = $(shell pkg-config --libs libconfig 2>/dev/null)
-FUZZ_SRCS_savefile = lib/savefile.c
+FUZZ_SRCS_savefile = lib/savefile.c lib/decode.c
 FUZZ_LIBS_savefile = $(shell pkg-config --libs libpcap 2>/dev/null || \
 		     echo -lpcap)
 FUZZ_SRCS_csv	 = tools/train/csv.c tools/train/dataset.c tools/train/util.c

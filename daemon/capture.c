@@ -5,8 +5,8 @@
  * is driven by libevent (flowidd.c), pcap_dispatch reading what is
  * ready, a bounded batch at a time.
  *
- * A classic pcap file (a regular file, of a link type flowidd decodes)
- * is mapped instead, once libpcap has accepted its header, and its plain
+ * A classic pcap file (a regular file, of a link type flowidd decodes,
+ * whose records libpcap gives as stored) is mapped instead, once libpcap has accepted its header, and its plain
  * records are read in place (lib/savefile.c): no copy by the kernel into
  * stdio's buffer and none by libpcap out of it, which was a fifth of the
  * CPU time of the full pipeline.  The first record that is not plain, and
@@ -27,7 +27,6 @@
 #include <pcap.h>
 
 #include "capture.h"
-#include "decode.h"
 #include "mapped.h"
 #include "savefile.h"
 
@@ -146,14 +145,15 @@ capture_map(struct capture *cp, FILE *fp)
 	struct stat	st;
 
 	cp->cp_map_tried = 1;
-	if (fp == NULL || fp == stdin || !decode_linktype_supported(cp->cp_dlt) ||
+	if (fp == NULL || fp == stdin ||
 	    fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size <= SAVEFILE_HDR)
 		return;
 	if (mapped_open(&cp->cp_map, fileno(fp), (size_t)st.st_size) == -1)
 		return;
 	if (savefile_open(&cp->cp_sf, cp->cp_map.mp_base, (size_t)st.st_size,
-	    (uint32_t)pcap_snapshot(cp->cp_pcap)) == -1)
+	    (uint32_t)pcap_snapshot(cp->cp_pcap)) == -1 ||
+	    !savefile_in_place(&cp->cp_sf, cp->cp_dlt))
 		mapped_close(&cp->cp_map);
 }
 

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "decode.h"
 #include "savefile.h"
 
 #define SAVEFILE_MAGIC_US	0xa1b2c3d4u
@@ -56,6 +57,15 @@ savefile_open(struct savefile *sf, const void *base, size_t len,
 	sf->sf_off = sf->sf_ahead = SAVEFILE_HDR;
 	sf->sf_snaplen = snaplen;
 	return 0;
+}
+
+bool
+savefile_in_place(const struct savefile *sf, int dlt)
+{
+	if (!decode_linktype_supported(dlt))
+		return false;
+	return !sf->sf_swap || (dlt != DECODE_DLT_LINUX_SLL &&
+	    dlt != DECODE_DLT_LINUX_SLL2);
 }
 
 int

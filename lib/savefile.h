@@ -7,13 +7,13 @@
  * caller hands the rest of the file to libpcap, whose answer (a packet or
  * an error) is then the one given.  The file header must already have
  * been accepted by libpcap, which also gave the snapshot length.  Records
- * are given as stored: libpcap rewrites the pseudo-headers of a few link
- * types (USB, NFLOG) in files of the other byte order, so those are for
- * libpcap to read.
+ * are given as stored, so only files whose records libpcap also gives as
+ * stored may be read here (savefile_in_place).
  */
 #ifndef FLOWID_SAVEFILE_H
 #define FLOWID_SAVEFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +46,15 @@ struct savefile_rec {
  */
 int	savefile_open(struct savefile *, const void *base, size_t len,
 	    uint32_t snaplen);
+
+/*
+ * Whether an opened file of link type dlt (as libpcap names it) may be
+ * read here: a link type flowidd decodes, whose records libpcap gives as
+ * stored.  In a file of the other byte order libpcap rewrites the
+ * pseudo-headers of some (Linux cooked captures of SocketCAN frames, and
+ * USB, NFLOG and pflog, which flowidd does not decode).
+ */
+bool	savefile_in_place(const struct savefile *, int dlt);
 
 /*
  * The next record.  Returns 1 and fills rec; 0 at the end of the data,

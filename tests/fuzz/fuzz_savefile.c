@@ -5,9 +5,9 @@
  * gives must be libpcap's next packet, times, lengths and bytes alike;
  * where it says the data ended, libpcap must find the end too.  Where
  * it hands over, libpcap is the one read from there on, so nothing is
- * compared.  Only for the link types flowidd decodes, as in
- * daemon/capture.c: libpcap rewrites the pseudo-headers of some others
- * (USB, NFLOG) in files of the other byte order.
+ * compared.  Only for the files daemon/capture.c reads in place
+ * (savefile_in_place): libpcap rewrites the pseudo-headers of some link
+ * types in files of the other byte order.
  */
 
 #include <stdint.h>
@@ -17,7 +17,6 @@
 
 #include <pcap.h>
 
-#include "decode.h"
 #include "savefile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -57,8 +56,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		fclose(fp);
 		return 0;
 	}
-	if (decode_linktype_supported(pcap_datalink(p)) &&
-	    savefile_open(&sf, data, len, (uint32_t)pcap_snapshot(p)) == 0)
+	if (savefile_open(&sf, data, len, (uint32_t)pcap_snapshot(p)) == 0 &&
+	    savefile_in_place(&sf, pcap_datalink(p)))
 		fuzz_compare(p, &sf);
 	pcap_close(p);
 	return 0;

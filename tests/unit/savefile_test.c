@@ -165,6 +165,25 @@ test_not_classic(void **state)
 	}
 }
 
+/* libpcap rewrites cooked SocketCAN headers of the other byte order */
+static void
+test_in_place(void **state)
+{
+	struct savefile	sf;
+	int		swap;
+
+	(void)state;
+	for (swap = 0; swap < 2; swap++) {
+		put_header(0xa1b2c3d4, swap);
+		assert_int_equal(savefile_open(&sf, buf, len, 1500), 0);
+		assert_true(savefile_in_place(&sf, 1));		/* Ethernet */
+		assert_true(savefile_in_place(&sf, 228));	/* IPv4 */
+		assert_false(savefile_in_place(&sf, 220));	/* USB */
+		assert_int_equal(savefile_in_place(&sf, 113), !swap);
+		assert_int_equal(savefile_in_place(&sf, 276), !swap);
+	}
+}
+
 int
 main(void)
 {
@@ -172,6 +191,7 @@ main(void)
 		cmocka_unit_test(test_both_orders_and_units),
 		cmocka_unit_test(test_left_to_libpcap),
 		cmocka_unit_test(test_not_classic),
+		cmocka_unit_test(test_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,15 +6,16 @@
  * ready, a bounded batch at a time.
  *
  * A classic pcap file (a regular file, of a link type flowidd decodes,
- * whose records libpcap gives as stored) is mapped instead, once libpcap has accepted its header, and its plain
- * records are read in place (lib/savefile.c): no copy by the kernel into
- * stdio's buffer and none by libpcap out of it, which was a fifth of the
- * CPU time of the full pipeline.  The first record that is not plain, and
- * the end of the mapping, hand the rest of the file to libpcap at that
- * offset, so errors and a file that grew are libpcap's to report and to
- * read, as before; so is a file cut shorter while mapped, once its
- * missing pages show (daemon/mapped.c).  The filter is the same program,
- * run on each record.
+ * whose records libpcap gives as stored) is mapped instead, once
+ * libpcap has accepted its header, and its plain records are read in
+ * place (lib/savefile.c): no copy by the kernel into stdio's buffer and
+ * none by libpcap out of it, which was a fifth of the CPU time of the
+ * full pipeline.  The first record that is not plain, and the end of the
+ * mapping, hand the rest of the file to libpcap at that offset, so
+ * errors and a file that grew are libpcap's to report and to read, as
+ * before; so is a file cut shorter while mapped, once its new size or
+ * its missing pages show (daemon/mapped.c).  The filter is the same
+ * program, run on each record.
  */
 
 #include <sys/stat.h>
@@ -273,6 +274,17 @@ capture_packet_cb(u_char *arg, const struct pcap_pkthdr *h,
 	flowid_packet(cp->cp_fi, cp->cp_dlt, data, h->caplen, h->len, ts);
 }
 
+/* A file cut shorter ends where it now ends (daemon/mapped.c). */
+static void
+capture_check_size(struct capture *cp)
+{
+	struct stat	st;
+
+	if (fstat(fileno(pcap_file(cp->cp_pcap)), &st) == 0 &&
+	    st.st_size >= 0)
+		savefile_limit(&cp->cp_sf, (size_t)st.st_size);
+}
+
 /*
  * Records read in place, up to budget that pass the filter.  At the first
  * one left to libpcap, libpcap's stream moves to it and the mapping goes.
@@ -290,7 +302,8 @@ capture_feed_mapped(struct capture *cp, struct flowid *fi, int budget,
 	while (budget < 0 || n < budget) {
 		/* nothing below the next record is read again */
 		at = cp->cp_sf.sf_off;
-		mapped_release(&cp->cp_map, at);
+		if (mapped_release(&cp->cp_map, at))
+			capture_check_size(cp);
 		if ((rv = savefile_next(&cp->cp_sf, &rec)) == 1)
 			capture_touch(&rec);
 		if (mapped_cut()) {

@@ -13,12 +13,17 @@
  * reads what is really there.  A SIGBUS outside the mapping is not ours:
  * the former action is put back and the signal raised again.
  *
- * XXX: a cut that is not on a page boundary leaves the rest of that last
- * page reading as zeros without a fault, so records read there before
- * the next page faults are empty ones (16 zero bytes each, at most a
- * page of them, counted as skipped frames) instead of libpcap's
- * "truncated dump file".  Checking the file's size before each record
- * would cost a system call a packet.
+ * The caller also looks at the file's size once a MiB (capture.c), so
+ * a cut below the MiB being read is found before any of it is read.
+ *
+ * XXX: a cut inside the MiB being read, after that look, can still give
+ * records with zeros: the rest of the page holding the new end reads as
+ * zeros without a fault, and a record's pages can go between the check
+ * and the decoding.  Such records (empty ones, or one with a zeroed
+ * tail) are counted before the next fault hands over, and the run then
+ * ends without libpcap's "truncated dump file".  Looking at the size
+ * before each record would cost a system call a packet and still leave
+ * the second window; libpcap's own stdio buffer has the same window.
  */
 
 #include <sys/mman.h>
@@ -48,7 +53,9 @@ mapped_on_bus(int sig, siginfo_t *si, void *uc)
 	void		*z;
 
 	(void)uc;
-	if (guard.base != NULL && a >= b && a - b < guard.len) {
+	/* si_code > 0: the kernel's, not kill()'s, whose si_addr is junk */
+	if (guard.base != NULL && si->si_code > 0 && a >= b &&
+	    a - b < guard.len) {
 		z = mmap((void *)(a & ~(guard.page - 1)), guard.page,
 		    PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 		if (z != MAP_FAILED) {
@@ -94,17 +101,18 @@ mapped_open(struct mapped *mp, int fd, size_t len)
 	return 0;
 }
 
-void
+bool
 mapped_release(struct mapped *mp, size_t off)
 {
 	size_t	upto = off & ~(size_t)(MAPPED_DROP - 1);
 
 	/* a MiB left behind the reader, so this runs once a MiB */
 	if (upto < mp->mp_dropped + MAPPED_DROP)
-		return;
+		return false;
 	(void)munmap((char *)mp->mp_base + mp->mp_dropped,
 	    upto - mp->mp_dropped);
 	mp->mp_dropped = upto;
+	return true;
 }
 
 bool

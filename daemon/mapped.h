@@ -22,8 +22,11 @@ struct mapped {
  */
 int	mapped_open(struct mapped *, int fd, size_t len);
 
-/* Let go of the pages below offset off: nothing reads them again. */
-void	mapped_release(struct mapped *, size_t off);
+/*
+ * Let go of the pages below offset off: nothing reads them again.
+ * Returns whether some were (once a MiB read).
+ */
+bool	mapped_release(struct mapped *, size_t off);
 
 /*
  * Whether a read from the mapping found the file cut shorter since

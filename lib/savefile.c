@@ -9,6 +9,7 @@
 #define SAVEFILE_MAGIC_US	0xa1b2c3d4u
 #define SAVEFILE_MAGIC_NS	0xa1b23c4du
 #define SAVEFILE_AHEAD		4096	/* bytes prefetched ahead; measured */
+#define SAVEFILE_CAPLEN_MAX	262144	/* libpcap's limit, all these types */
 #define SAVEFILE_TIME_MAX	0x7fffffffu	/* libpcap's are signed */
 
 static uint32_t
@@ -55,7 +56,9 @@ savefile_open(struct savefile *sf, const void *base, size_t len,
 	sf->sf_base = base;
 	sf->sf_len = len;
 	sf->sf_off = sf->sf_ahead = SAVEFILE_HDR;
-	sf->sf_snaplen = snaplen;
+	/* libpcap refuses longer records whatever the header says */
+	sf->sf_snaplen = snaplen < SAVEFILE_CAPLEN_MAX ? snaplen :
+	    SAVEFILE_CAPLEN_MAX;
 	return 0;
 }
 
@@ -66,6 +69,13 @@ savefile_in_place(const struct savefile *sf, int dlt)
 		return false;
 	return !sf->sf_swap || (dlt != DECODE_DLT_LINUX_SLL &&
 	    dlt != DECODE_DLT_LINUX_SLL2);
+}
+
+void
+savefile_limit(struct savefile *sf, size_t len)
+{
+	if (len < sf->sf_len)
+		sf->sf_len = len < sf->sf_off ? sf->sf_off : len;
 }
 
 int

@@ -57,6 +57,12 @@ int	savefile_open(struct savefile *, const void *base, size_t len,
 bool	savefile_in_place(const struct savefile *, int dlt);
 
 /*
+ * The data now ends at len (a file cut shorter): records past it are
+ * left to libpcap.  Never before the next record.
+ */
+void	savefile_limit(struct savefile *, size_t len);
+
+/*
  * The next record.  Returns 1 and fills rec; 0 at the end of the data,
  * right after a whole record; -1 at a record this module leaves to
  * libpcap, from sf_off on.

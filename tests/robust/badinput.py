@@ -274,6 +274,17 @@ def capture_mapped_hands_over(t):
     old = bytearray(pcap_variant(data, edit=lengths))
     old[6:8] = struct.pack("<H", 2)  # version 2.2: libpcap swaps back
     mapped_same_as_stdin(t, "v22.pcap", bytes(old))
+    # a header snaplen above libpcap's 262144 does not let longer
+    # records through: libpcap refuses them
+    def huge(i, f, pay):
+        if i == k:
+            f[2] = f[3] = 262145
+            pay = pay + b"\0" * (262145 - len(pay))
+        return f, pay
+
+    wide = bytearray(pcap_variant(data, edit=huge))
+    wide[16:20] = struct.pack("<I", 0x7fffffff)
+    mapped_same_as_stdin(t, "snap.pcap", bytes(wide))
     mapped_same_as_stdin(t, "cut.pcap", data[:len(data) * 2 // 3])
     mapped_same_as_stdin(t, "cutswap.pcap",
                          pcap_variant(data, swap=True)[:len(data) // 2])

@@ -136,6 +136,59 @@ test_left_to_libpcap(void **state)
 	assert_left_to_libpcap(0, 5, 0x80000000u, 8);
 }
 
+/* Above 262144 libpcap refuses a record whatever the header's snaplen */
+static void
+test_caplen_limit(void **state)
+{
+	static uint8_t		big[24 + 16 + 262145];
+	struct savefile		sf;
+	struct savefile_rec	r;
+	uint32_t		v[4] = { 1, 2, 262145, 262145 };
+
+	(void)state;
+	put_header(0xa1b2c3d4, 0);
+	memcpy(big, buf, 24);
+	memcpy(big + 24, v, sizeof(v));
+	assert_int_equal(savefile_open(&sf, big, sizeof(big), 0x7fffffff),
+	    0);
+	assert_int_equal(savefile_next(&sf, &r), -1);
+	assert_int_equal(sf.sf_off, 24);
+
+	/* one byte less is read */
+	v[2] = v[3] = 262144;
+	memcpy(big + 24, v, sizeof(v));
+	assert_int_equal(savefile_open(&sf, big, sizeof(big) - 1,
+	    0x7fffffff), 0);
+	assert_int_equal(savefile_next(&sf, &r), 1);
+	assert_int_equal(r.sr_caplen, 262144);
+}
+
+/* A file cut shorter: records past the new end are libpcap's. */
+static void
+test_limit(void **state)
+{
+	struct savefile		sf;
+	struct savefile_rec	r;
+
+	(void)state;
+	put_header(0xa1b2c3d4, 0);
+	put_record(1, 2, 4, 4, 0);
+	put_record(3, 4, 8, 8, 0);
+	assert_int_equal(savefile_open(&sf, buf, len, 1500), 0);
+	savefile_limit(&sf, len - 1);		/* the second is torn */
+	assert_int_equal(savefile_next(&sf, &r), 1);
+	assert_int_equal(savefile_next(&sf, &r), -1);
+	assert_int_equal(sf.sf_off, 24 + 16 + 4);
+
+	assert_int_equal(savefile_open(&sf, buf, len, 1500), 0);
+	assert_int_equal(savefile_next(&sf, &r), 1);
+	savefile_limit(&sf, 10);		/* below what was read */
+	assert_int_equal(savefile_next(&sf, &r), 0);
+	assert_int_equal(sf.sf_off, 24 + 16 + 4);
+	savefile_limit(&sf, len + 100);		/* never longer */
+	assert_int_equal(sf.sf_len, 24 + 16 + 4);
+}
+
 static void
 test_not_classic(void **state)
 {
@@ -192,6 +245,8 @@ main(void)
 		cmocka_unit_test(test_left_to_libpcap),
 		cmocka_unit_test(test_not_classic),
 		cmocka_unit_test(test_in_place),
+		cmocka_unit_test(test_caplen_limit),
+		cmocka_unit_test(test_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -346,7 +346,7 @@ capture_feed(struct capture *cp, struct flowid *fi, int budget)
 		capture_map(cp, pcap_file(cp->cp_pcap));
 	if (cp->cp_map.mp_base != NULL) {
 		m = capture_feed_mapped(cp, fi, budget, &done);
-		if (m == -1 || !done || m == budget)
+		if (m == -1 || !done)
 			return m;
 		if (budget > 0)
 			budget -= m;

@@ -87,6 +87,8 @@
 #define MODEL_MARGINS		4096	/* floats of margin on the stack */
 #define MODEL_SCRATCH		16384	/* floats of rows with lookups */
 
+_Static_assert(MODEL_CTREE_ROWS <= MODEL_BLOCK,
+    "softmax_rows takes a block of complete-tree rows");
 _Static_assert(MODEL_MARGINS >= MODEL_MAX_CLASSES,
     "a block must hold at least one row of margins");
 
@@ -944,30 +946,46 @@ model_class_name(const struct model *m, size_t i)
  * Softmax as XGBoost computes it: float maximum and exponentials, a double
  * sum rounded to float before dividing.  The winner is the first largest
  * exponential, not the largest margin, because XGBoost's caller takes the
- * argmax of the probabilities, where nearly equal margins may tie.
+ * argmax of the probabilities, where nearly equal margins may tie.  The
+ * nb (<= MODEL_BLOCK) rows go side by side, each with the same operations
+ * in the same order, so that their sums do not wait for each other; row
+ * b's margin of class c is margin[b x rstride + c x cstride].
  */
-static float
-softmax_top(const float *margin, size_t k, uint16_t *cls)
+static inline void
+softmax_rows(const float *margin, size_t k, size_t nb, size_t rstride,
+    size_t cstride, uint16_t *cls, float *prob)
 {
-	double	sum = 0;
-	float	top = margin[0], e, ebest = -1;
-	size_t	i, best = 0;
+	double		sum[MODEL_BLOCK];
+	float		top[MODEL_BLOCK], ebest[MODEL_BLOCK], e, v;
+	uint16_t	best[MODEL_BLOCK];
+	size_t		b, c;
 
-	/* fmaxf, without its call: margins are never NaN (leaves bounded) */
-	for (i = 1; i < k; i++)
-		top = margin[i] > top ? margin[i] : top;
-
-	for (i = 0; i < k; i++) {
-		e = expf(margin[i] - top);
-		sum += e;
-		if (e > ebest) {
-			ebest = e;
-			best = i;
-		}
+	for (b = 0; b < nb; b++) {
+		top[b] = margin[b * rstride];
+		sum[b] = 0;
+		ebest[b] = -1;
+		best[b] = 0;
 	}
+	/* fmaxf, without its call: margins are never NaN (leaves bounded) */
+	for (c = 1; c < k; c++)
+		for (b = 0; b < nb; b++) {
+			v = margin[b * rstride + c * cstride];
+			top[b] = v > top[b] ? v : top[b];
+		}
 
-	*cls = (uint16_t)best;
-	return ebest / (float)sum;
+	for (c = 0; c < k; c++)
+		for (b = 0; b < nb; b++) {
+			e = expf(margin[b * rstride + c * cstride] - top[b]);
+			sum[b] += e;
+			if (e > ebest[b]) {
+				ebest[b] = e;
+				best[b] = (uint16_t)c;
+			}
+		}
+	for (b = 0; b < nb; b++) {
+		cls[b] = best[b];
+		prob[b] = ebest[b] / (float)sum[b];
+	}
 }
 
 /*
@@ -1052,46 +1070,6 @@ model_expand(const struct model *m, const float *x, size_t nrows,
 }
 
 /*
- * softmax_top for a block of rows whose margins are stored by class: the
- * same operations in the same order for each row, the rows side by side
- * so that their sums do not wait for each other.
- */
-static void
-softmax_block(const float *margin, size_t k, uint16_t *cls, float *prob)
-{
-	enum { NB = MODEL_CTREE_ROWS };
-	double		sum[NB];
-	float		top[NB], ebest[NB], e;
-	uint16_t	best[NB];
-	size_t		b, c;
-
-	for (b = 0; b < NB; b++) {
-		top[b] = margin[b];
-		sum[b] = 0;
-		ebest[b] = -1;
-		best[b] = 0;
-	}
-	for (c = 1; c < k; c++)
-		for (b = 0; b < NB; b++)
-			top[b] = margin[c * NB + b] > top[b] ?
-			    margin[c * NB + b] : top[b];
-
-	for (c = 0; c < k; c++)
-		for (b = 0; b < NB; b++) {
-			e = expf(margin[c * NB + b] - top[b]);
-			sum[b] += e;
-			if (e > ebest[b]) {
-				ebest[b] = e;
-				best[b] = (uint16_t)c;
-			}
-		}
-	for (b = 0; b < NB; b++) {
-		cls[b] = best[b];
-		prob[b] = ebest[b] / (float)sum[b];
-	}
-}
-
-/*
  * A whole block of rows through the complete trees: the rows (their
  * lookup features added) stored by feature in xt, margins by class,
  * then the softmax of the block.  rows is room for the block with its
@@ -1113,7 +1091,7 @@ predict_complete(const struct model *m, const float *x, float *rows,
 
 	model_walk_ctrees(m->m_ctrees, m->m_tree_class, m->m_ntrees,
 	    m->m_cdepth, xt, margin, nan);
-	softmax_block(margin, k, cls, prob);
+	softmax_rows(margin, k, nb, 1, nb, cls, prob);
 }
 
 static size_t
@@ -1168,9 +1146,7 @@ model_predict(const struct model *m, const float *x, size_t nrows,
 			tree_block4(m, t, rows, nb, margin);
 		for (; t < m->m_ntrees; t++)
 			tree_block(m, t, rows, nb, margin);
-		for (b = 0; b < nb; b++)
-			prob[r + b] = softmax_top(margin + b * k, k,
-			    &cls[r + b]);
+		softmax_rows(margin, k, nb, k, 1, cls + r, prob + r);
 	}
 	return 0;
 }

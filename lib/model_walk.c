@@ -163,26 +163,6 @@ cstep_avx512(__m512i f0, __m512i f1, __m512 t0, __m512 t1, __m512i s,
 	return _mm512_mask_add_epi32(s, (__mmask16)~goleft, s, one);
 }
 
-/*
- * The root's step: every row is at slot 0, so the 16 values are one
- * load, not a gather.
- */
-__attribute__((target("avx512f"), always_inline))
-static inline __m512i
-croot_avx512(const struct model_ctree *ct, const float *x, bool nan)
-{
-	const __m512i	one = _mm512_set1_epi32(1);
-	const uint32_t	word = ct->ct_feat[0];
-	__m512		v;
-	__mmask16	goleft;
-
-	v = _mm512_loadu_ps(x + (word & MODEL_FEAT_MASK));
-	goleft = _mm512_cmp_ps_mask(v, _mm512_set1_ps(ct->ct_thr[0]),
-	    _CMP_LT_OQ);
-	if (nan && (word & MODEL_DEFAULT_LEFT))
-		goleft |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-	return _mm512_mask_add_epi32(one, (__mmask16)~goleft, one, one);
-}
 
 /* Which of 16 rows the split at slot sends left: one load, no gather. */
 __attribute__((target("avx512f"), always_inline))
@@ -201,6 +181,17 @@ cnode_avx512(const struct model_ctree *ct, unsigned slot, const float *x,
 	if (nan)
 		goleft |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) & dleft;
 	return goleft;
+}
+
+/* The root's step alone (trees of depth 1 or 2): slot 1 or 2 after it. */
+__attribute__((target("avx512f"), always_inline))
+static inline __m512i
+croot_avx512(const struct model_ctree *ct, const float *x, bool nan)
+{
+	const __m512i	one = _mm512_set1_epi32(1);
+
+	return _mm512_mask_add_epi32(one,
+	    (__mmask16)~cnode_avx512(ct, 0, x, nan), one, one);
 }
 
 /*
